@@ -1,0 +1,136 @@
+import DataLoader from 'dataloader';
+import type { GitLabApi, PageRequest } from './gitlab-api.js';
+import type { Agent, AgentToken, Page, ProjectDetails, ProjectIdentity, ProjectKey, UrlConfiguration } from './models.js';
+
+interface AgentKey {
+  projectId: number;
+  agentId: number;
+}
+interface TokenKey extends AgentKey {
+  tokenId: number;
+}
+interface UrlConfigurationKey extends AgentKey {
+  id: number;
+}
+
+/** One cache key for a project, whether it was named by id or by (case-insensitive) full path. */
+export function projectCacheKey(project: ProjectKey): string {
+  return typeof project === 'number' ? String(project) : project.toLowerCase();
+}
+
+/**
+ * GitLab has no batch endpoints, so a batch is the same calls issued together;
+ * the loader's worth is that no call is made twice in one request.
+ */
+function loader<K, V>(cacheKey: (key: K) => string, fetch: (key: K) => Promise<V>): DataLoader<K, V, string> {
+  return new DataLoader<K, V, string>((keys) => Promise.all(keys.map((key) => fetch(key).catch((err: Error) => err))), {
+    cacheKeyFn: cacheKey,
+  });
+}
+
+const agentKey = (k: AgentKey) => `${k.projectId}/${k.agentId}`;
+const pageKey = (k: PageRequest) => `${k.page}x${k.perPage}`;
+
+/**
+ * The DataLoaders of one GraphQL request. They live on that request's context
+ * and die with it, so nothing one caller loaded can reach another. Every list
+ * response primes the loaders of what it holds.
+ */
+export class Loaders {
+  private readonly projectIdentities = new Map<string, ProjectIdentity>();
+  /** Agents known to have no tokens (just registered), whose token lists cost nothing. */
+  private readonly agentsWithoutTokens = new Set<string>();
+
+  readonly projectDetails = loader<ProjectKey, ProjectDetails>(projectCacheKey, async (key) => {
+    const project = await this.api.getProject(key);
+    this.primeProject(project);
+    return project;
+  });
+
+  readonly agentPages = loader<{ project: ProjectKey } & PageRequest, Page<Agent>>(
+    (k) => `${projectCacheKey(k.project)}@${pageKey(k)}`,
+    async ({ project, ...page }) => {
+      const result = await this.api.listAgents(project, page);
+      for (const agent of result.items) this.primeAgent(agent);
+      return result;
+    },
+  );
+
+  readonly agent = loader<{ project: ProjectKey; agentId: number }, Agent>(
+    (k) => `${projectCacheKey(k.project)}/${k.agentId}`,
+    async ({ project, agentId }) => {
+      const agent = await this.api.getAgent(project, agentId);
+      this.primeProjectIdentity(agent.project);
+      return agent;
+    },
+  );
+
+  readonly tokenPages = loader<AgentKey & PageRequest, Page<AgentToken>>(
+    (k) => `${agentKey(k)}@${pageKey(k)}`,
+    ({ projectId, agentId, ...page }) => this.api.listTokens(projectId, agentId, page),
+  );
+
+  readonly token = loader<TokenKey, AgentToken>(
+    (k) => `${agentKey(k)}/${k.tokenId}`,
+    ({ projectId, agentId, tokenId }) => this.api.getToken(projectId, agentId, tokenId),
+  );
+
+  readonly urlConfigurations = loader<AgentKey, UrlConfiguration[]>(agentKey, async ({ projectId, agentId }) => {
+    const list = await this.api.listUrlConfigurations(projectId, agentId);
+    for (const config of list) this.urlConfiguration.prime({ projectId, agentId, id: config.id }, config);
+    return list;
+  });
+
+  readonly urlConfiguration = loader<UrlConfigurationKey, UrlConfiguration>(
+    (k) => `${agentKey(k)}/${k.id}`,
+    ({ projectId, agentId, id }) => this.api.getUrlConfiguration(projectId, agentId, id),
+  );
+
+  constructor(readonly api: GitLabApi) {}
+
+  /** The seven identity fields of a project: free when any agent response already carried them. */
+  projectIdentity(project: ProjectKey): Promise<ProjectIdentity> {
+    const known = this.projectIdentities.get(projectCacheKey(project));
+    return known ? Promise.resolve(known) : this.projectDetails.load(project);
+  }
+
+  /** The numeric id of a project, when a response has already told it. */
+  knownProjectId(project: ProjectKey): number | undefined {
+    return typeof project === 'number' ? project : this.projectIdentities.get(projectCacheKey(project))?.id;
+  }
+
+  primeProject(project: ProjectDetails): void {
+    this.primeProjectIdentity(project);
+    this.projectDetails.prime(project.id, project).prime(project.fullPath, project);
+  }
+
+  primeProjectIdentity(project: ProjectIdentity): void {
+    if (this.projectIdentities.has(String(project.id))) return;
+    this.projectIdentities.set(String(project.id), project);
+    this.projectIdentities.set(project.fullPath.toLowerCase(), project);
+  }
+
+  primeAgent(agent: Agent): void {
+    this.primeProjectIdentity(agent.project);
+    this.agent.prime({ project: agent.projectId, agentId: agent.id }, agent);
+  }
+
+  /** A freshly registered agent: its token list is known to be empty. */
+  primeNewAgent(agent: Agent): void {
+    this.primeAgent(agent);
+    this.agentsWithoutTokens.add(agentKey({ projectId: agent.projectId, agentId: agent.id }));
+  }
+
+  /** A page of an agent's tokens, answered without a call when the agent is known to have none. */
+  loadTokenPage(key: AgentKey & PageRequest): Promise<Page<AgentToken>> {
+    if (this.agentsWithoutTokens.has(agentKey(key))) {
+      return Promise.resolve({ items: [], total: 0, page: key.page, perPage: key.perPage, hasNextPage: false });
+    }
+    return this.tokenPages.load(key);
+  }
+
+  /** A token whose every field, `lastUsedAt` included, is known (it came from a single GET or a create). */
+  primeToken(token: AgentToken): void {
+    this.token.prime({ projectId: token.projectId, agentId: token.agentId, tokenId: token.id }, token);
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * What the gateway knows of GitLab's objects, in its own names. The REST JSON
+ * shapes stay in `rest-mapping.ts`; everything above the datasources sees only
+ * these. `kind` lets the schema tell the types apart without looking at shapes.
+ */
+
+/** A project as GitLab's `:id` takes it: numeric id or full path. */
+export type ProjectKey = number | string;
+
+/** The seven fields every agent response embeds as `config_project`. */
+export interface ProjectIdentity {
+  kind: 'Project';
+  id: number;
+  name: string;
+  path: string;
+  fullPath: string;
+  nameWithNamespace: string;
+  description: string | null;
+  createdAt: string;
+}
+
+/** What only `GET /projects/:id` has. */
+export interface ProjectDetails extends ProjectIdentity {
+  webUrl: string | null;
+}
+
+export interface Agent {
+  kind: 'Agent';
+  projectId: number;
+  id: number;
+  name: string;
+  createdAt: string;
+  createdByUserId: number | null;
+  project: ProjectIdentity;
+}
+
+export type AgentTokenStatus = 'active' | 'revoked';
+
+export interface AgentToken {
+  kind: 'AgentToken';
+  projectId: number;
+  agentId: number;
+  id: number;
+  name: string;
+  description: string | null;
+  status: AgentTokenStatus;
+  createdAt: string;
+  createdByUserId: number | null;
+  /** `undefined` when the response did not carry it (list items never do). */
+  lastUsedAt?: string | null;
+}
+
+export interface UrlConfiguration {
+  kind: 'UrlConfiguration';
+  projectId: number;
+  agentId: number;
+  id: number;
+  url: string;
+  publicKey: string | null;
+  clientCert: string | null;
+  caCert: string | null;
+  tlsHost: string | null;
+}
+
+/** One page of an offset-paginated list. */
+export interface Page<T> {
+  items: T[];
+  /** `X-Total`; null when GitLab leaves it out (over 10,000 rows). */
+  total: number | null;
+  page: number;
+  perPage: number;
+  hasNextPage: boolean;
+}

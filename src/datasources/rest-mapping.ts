@@ -1,0 +1,125 @@
+import type { Agent, AgentToken, Page, ProjectDetails, ProjectIdentity, UrlConfiguration } from './models.js';
+import type { RestResponse } from './gitlab-client.js';
+
+/** GitLab's REST entities, as `lib/api/entities/clusters/*.rb` renders them. */
+export interface RestProjectIdentity {
+  id: number;
+  description: string | null;
+  name: string;
+  name_with_namespace: string;
+  path: string;
+  path_with_namespace: string;
+  created_at: string;
+}
+
+export interface RestProject extends RestProjectIdentity {
+  web_url?: string | null;
+}
+
+export interface RestAgent {
+  id: number;
+  name: string;
+  config_project: RestProjectIdentity;
+  created_at: string;
+  created_by_user_id: number | null;
+}
+
+export interface RestAgentToken {
+  id: number;
+  name: string;
+  description: string | null;
+  agent_id: number;
+  status: 'active' | 'revoked';
+  created_at: string;
+  created_by_user_id: number | null;
+  last_used_at?: string | null;
+  token?: string;
+}
+
+export interface RestUrlConfiguration {
+  id: number;
+  agent_id: number;
+  url: string;
+  public_key?: string | null;
+  client_cert?: string | null;
+  ca_cert?: string | null;
+  tls_host?: string | null;
+}
+
+export function toProjectIdentity(p: RestProjectIdentity): ProjectIdentity {
+  return {
+    kind: 'Project',
+    id: p.id,
+    name: p.name,
+    path: p.path,
+    fullPath: p.path_with_namespace,
+    nameWithNamespace: p.name_with_namespace,
+    description: p.description,
+    createdAt: p.created_at,
+  };
+}
+
+export function toProjectDetails(p: RestProject): ProjectDetails {
+  return { ...toProjectIdentity(p), webUrl: p.web_url ?? null };
+}
+
+export function toAgent(a: RestAgent): Agent {
+  return {
+    kind: 'Agent',
+    projectId: a.config_project.id,
+    id: a.id,
+    name: a.name,
+    createdAt: a.created_at,
+    createdByUserId: a.created_by_user_id,
+    project: toProjectIdentity(a.config_project),
+  };
+}
+
+/** The secret (`token`) is deliberately not carried over: it is handed out once, by the create call. */
+export function toAgentToken(projectId: number, t: RestAgentToken): AgentToken {
+  return {
+    kind: 'AgentToken',
+    projectId,
+    agentId: t.agent_id,
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    status: t.status,
+    createdAt: t.created_at,
+    createdByUserId: t.created_by_user_id,
+    ...('last_used_at' in t ? { lastUsedAt: t.last_used_at ?? null } : {}),
+  };
+}
+
+export function toUrlConfiguration(projectId: number, c: RestUrlConfiguration): UrlConfiguration {
+  return {
+    kind: 'UrlConfiguration',
+    projectId,
+    agentId: c.agent_id,
+    id: c.id,
+    url: c.url,
+    publicKey: c.public_key ?? null,
+    clientCert: c.client_cert ?? null,
+    caCert: c.ca_cert ?? null,
+    tlsHost: c.tls_host ?? null,
+  };
+}
+
+function header(res: RestResponse<unknown>, name: string): string | undefined {
+  const value = res.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads GitLab's offset-pagination headers (`X-Total`, `X-Next-Page`, ...). */
+export function toPage<R, T>(res: RestResponse<R[]>, requested: { page: number; perPage: number }, map: (item: R) => T): Page<T> {
+  const total = header(res, 'x-total');
+  const next = header(res, 'x-next-page');
+  const perPage = Number(header(res, 'x-per-page'));
+  return {
+    items: res.body.map(map),
+    total: total === undefined || total === '' ? null : Number(total),
+    page: requested.page,
+    perPage: Number.isFinite(perPage) && perPage > 0 ? perPage : requested.perPage,
+    hasNextPage: next !== undefined && next !== '',
+  };
+}

@@ -1,0 +1,32 @@
+import { GraphQLError } from 'graphql';
+
+/** The `errors[].extensions.code` values of the runtime contract. */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'BAD_USER_INPUT'
+  | 'RATE_LIMITED'
+  | 'UPSTREAM_TIMEOUT'
+  | 'UPSTREAM_UNAVAILABLE'
+  | 'QUERY_TOO_COMPLEX';
+
+/**
+ * Every error the gateway raises on purpose. Its message and extensions are
+ * shown to callers as they are, so they are built only from values that can
+ * never hold a token, a secret or a client key.
+ */
+export class GatewayError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+    this.name = 'GatewayError';
+  }
+
+  get code(): ErrorCode {
+    return this.extensions.code as ErrorCode;
+  }
+}
+
+export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GatewayError {
+  return new GatewayError('BAD_USER_INPUT', message, extensions);
+}

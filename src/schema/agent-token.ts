@@ -1,0 +1,43 @@
+import type { AgentToken } from '../datasources/models.js';
+import { isMissingRecord, orNull } from '../datasources/not-found.js';
+import { builder } from './builder.js';
+import { idParts } from './global-id.js';
+import { AgentRef } from './agent.js';
+
+export const AgentTokenRef = builder.objectRef<AgentToken>('AgentToken');
+
+export const AgentTokenStatusEnum = builder.enumType('AgentTokenStatus', {
+  values: {
+    ACTIVE: { value: 'active', description: 'Usable by the agent.' },
+    REVOKED: { value: 'revoked', description: 'Revoked: GitLab no longer lists or returns it.' },
+  } as const,
+});
+
+builder.node(AgentTokenRef, {
+  description: 'A token an agent authenticates with. Its secret is shown once, by `createAgentToken`.',
+  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'AgentToken',
+  id: { description: 'Opaque global ID.', resolve: (token) => `${token.projectId}/${token.agentId}/${token.id}` },
+  loadOne: (id, { loaders }) => loaders.token.load(idParts('AgentToken', id)),
+  fields: (t) => ({
+    databaseId: t.exposeInt('id', { description: "GitLab's numeric token id." }),
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    status: t.expose('status', { type: AgentTokenStatusEnum }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdByUserId: t.exposeInt('createdByUserId', { nullable: true }),
+    lastUsedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'GitLab sends it only on the single-token GET: selecting it on a list costs one call per token.',
+      resolve: async (token, _args, { loaders }) => {
+        if (token.lastUsedAt !== undefined) return token.lastUsedAt;
+        const full = await orNull(loaders.token.load({ projectId: token.projectId, agentId: token.agentId, tokenId: token.id }), isMissingRecord);
+        return full?.lastUsedAt ?? null;
+      },
+    }),
+    agent: t.field({
+      type: AgentRef,
+      resolve: (token, _args, { loaders }) => loaders.agent.load({ project: token.projectId, agentId: token.agentId }),
+    }),
+  }),
+});

@@ -1,0 +1,64 @@
+import type { Agent } from '../datasources/models.js';
+import { isMissingRecord, isNoUrlConfiguration, orNull } from '../datasources/not-found.js';
+import { builder } from './builder.js';
+import { idParts } from './global-id.js';
+import { resolveOffsetConnection } from './offset-connection.js';
+import { AgentTokenRef } from './agent-token.js';
+import { ProjectRef, projectRef } from './project.js';
+import { UrlConfigurationRef } from './url-configuration.js';
+
+export const AgentRef = builder.objectRef<Agent>('Agent');
+
+builder.node(AgentRef, {
+  description: 'A GitLab agent for Kubernetes, registered with a project.',
+  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'Agent',
+  id: { description: 'Opaque global ID.', resolve: (agent) => `${agent.projectId}/${agent.id}` },
+  loadOne: (id, { loaders }) => {
+    const { projectId, agentId } = idParts('Agent', id);
+    return loaders.agent.load({ project: projectId, agentId });
+  },
+  fields: (t) => ({
+    databaseId: t.exposeInt('id', { description: "GitLab's numeric agent id." }),
+    name: t.exposeString('name'),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdByUserId: t.exposeInt('createdByUserId', { nullable: true, description: 'Null once the creating user is deleted.' }),
+    project: t.field({
+      type: ProjectRef,
+      description: 'The project the agent is registered with (costs nothing: every agent response embeds it).',
+      resolve: (agent) => projectRef(agent.projectId),
+    }),
+    tokens: t.connection(
+      {
+        type: AgentTokenRef,
+        description: "The agent's active tokens (GitLab lists no revoked ones), most recently used first.",
+        resolve: (agent, args, { loaders }, info) =>
+          resolveOffsetConnection(args, info, (page) => loaders.loadTokenPage({ projectId: agent.projectId, agentId: agent.id, ...page })),
+      },
+      {
+        name: 'AgentTokenConnection',
+        fields: (c) => ({
+          totalCount: c.int({ nullable: true, description: "The number of active tokens (GitLab's `X-Total`).", resolve: (conn) => conn.totalCount }),
+        }),
+      },
+      { name: 'AgentTokenEdge' },
+    ),
+    token: t.field({
+      type: AgentTokenRef,
+      nullable: true,
+      description: 'One active token by numeric id; null when it does not exist or is revoked.',
+      args: { databaseId: t.arg.int({ required: true }) },
+      resolve: (agent, { databaseId }, { loaders }) =>
+        orNull(loaders.token.load({ projectId: agent.projectId, agentId: agent.id, tokenId: databaseId }), isMissingRecord),
+    }),
+    urlConfiguration: t.field({
+      type: UrlConfigurationRef,
+      nullable: true,
+      description:
+        'Receptive agents: the one URL configuration GitLab allows per agent. Null when the agent has none or the instance has receptive agents switched off. GitLab lets only Maintainers read it: a Developer gets null and a FORBIDDEN error.',
+      resolve: async (agent, _args, { loaders }) => {
+        const list = await orNull(loaders.urlConfigurations.load({ projectId: agent.projectId, agentId: agent.id }), isNoUrlConfiguration);
+        return list?.[0] ?? null;
+      },
+    }),
+  }),
+});

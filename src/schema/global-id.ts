@@ -1,0 +1,59 @@
+import { badUserInput } from '../errors.js';
+
+/**
+ * Opaque global IDs: base64url of `Type:n/n/...`, holding every number the
+ * REST path of the object needs, so that decoding one costs no REST call.
+ */
+const PARTS = {
+  Project: ['projectId'],
+  Agent: ['projectId', 'agentId'],
+  AgentToken: ['projectId', 'agentId', 'tokenId'],
+  UrlConfiguration: ['projectId', 'agentId', 'id'],
+} as const;
+
+export type NodeTypeName = keyof typeof PARTS;
+export type IdParts<T extends NodeTypeName> = { [P in (typeof PARTS)[T][number]]: number };
+
+export function encodeGlobalId(typename: string, id: string | number | bigint): string {
+  return Buffer.from(`${typename}:${id}`).toString('base64url');
+}
+
+function isNodeType(name: string): name is NodeTypeName {
+  return Object.hasOwn(PARTS, name);
+}
+
+/** For the relay plugin: any malformed ID is the caller's mistake, never a crash or a REST call. */
+export function decodeGlobalId(globalId: string): { typename: NodeTypeName; id: string } {
+  const text = /^[A-Za-z0-9_-]+$/.test(globalId) ? Buffer.from(globalId, 'base64url').toString('utf8') : '';
+  const match = /^([A-Za-z]+):(\d{1,15}(?:\/\d{1,15}){0,2})$/.exec(text);
+  const typename = match?.[1];
+  if (!match || !typename || !isNodeType(typename) || match[2]!.split('/').length !== PARTS[typename].length) {
+    throw badUserInput(`"${truncate(globalId)}" is not a valid ID of this API`);
+  }
+  return { typename, id: match[2]! };
+}
+
+/** The numbers inside a global ID of the expected type, or a BAD_USER_INPUT error naming the argument. */
+export function parseGlobalId<T extends NodeTypeName>(globalId: string, expected: T, argument = 'id'): IdParts<T> {
+  const { typename, id } = decodeGlobalId(globalId);
+  if (typename !== expected) {
+    throw badUserInput(`${argument} must be the ID of a ${expected}, but "${truncate(globalId)}" is the ID of a ${typename}`, {
+      argument,
+    });
+  }
+  return idParts(expected, id);
+}
+
+export function idParts<T extends NodeTypeName>(typename: T, id: string): IdParts<T> {
+  const numbers = id.split('/').map(Number);
+  return Object.fromEntries(PARTS[typename].map((name, i) => [name, numbers[i]])) as IdParts<T>;
+}
+
+export function globalIdOf<T extends NodeTypeName>(typename: T, parts: IdParts<T>): string {
+  return encodeGlobalId(typename, PARTS[typename].map((name) => (parts as Record<string, number>)[name]).join('/'));
+}
+
+/** Echoing a caller's input back is fine; echoing a megabyte of it is not. */
+function truncate(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}

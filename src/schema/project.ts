@@ -1,0 +1,139 @@
+import { badUserInput } from '../errors.js';
+import type { GatewayContext } from '../context.js';
+import type { Loaders } from '../datasources/loaders.js';
+import type { ProjectKey } from '../datasources/models.js';
+import { isMissingRecord, orNull } from '../datasources/not-found.js';
+import { MAX_PER_PAGE } from '../datasources/page-plan.js';
+import { builder } from './builder.js';
+import { decodeGlobalId, idParts } from './global-id.js';
+import { AgentRef } from './agent.js';
+import { resolveOffsetConnection } from './offset-connection.js';
+
+/**
+ * A project as the caller named it. Nothing is fetched until a field needs
+ * it, and then agent responses (which embed the project) usually already
+ * have: `project(id: "g/p") { agents { ... } }` costs no project call.
+ */
+export interface ProjectShape {
+  kind: 'Project';
+  key: ProjectKey;
+}
+
+export const projectRef = (key: ProjectKey): ProjectShape => ({ kind: 'Project', key });
+
+export const ProjectRef = builder.objectRef<ProjectShape>('Project');
+
+/** `Query.project(id:)` takes a global ID, a numeric id or a full path. */
+export function parseProjectKey(id: string, argument = 'id'): ProjectKey {
+  const invalid = () =>
+    badUserInput(`${argument} must be a Project ID, a numeric project id or a full path such as "group/project"`, { argument });
+  if (/^\d{1,15}$/.test(id)) return Number(id);
+  if (id.includes('/')) {
+    const path = id.replace(/^\/+|\/+$/g, '');
+    if (!path.includes('/') || path.split('/').includes('')) throw invalid();
+    return path;
+  }
+  let decoded: ReturnType<typeof decodeGlobalId>;
+  try {
+    decoded = decodeGlobalId(id);
+  } catch {
+    throw invalid();
+  }
+  if (decoded.typename !== 'Project') {
+    throw badUserInput(`${argument} must identify a Project, but "${id}" is the ID of a ${decoded.typename}`, { argument });
+  }
+  return idParts('Project', decoded.id).projectId;
+}
+
+builder.node(ProjectRef, {
+  description: 'A GitLab project, where agents are registered.',
+  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'Project',
+  id: {
+    description: 'Opaque global ID.',
+    resolve: async (project, _args, { loaders }) => (await loaders.projectIdentity(project.key)).id,
+  },
+  loadOne: async (id, { loaders }) => {
+    const project = await loaders.projectDetails.load(idParts('Project', id).projectId);
+    return projectRef(project.id);
+  },
+  fields: (t) => {
+    const identity = <K extends 'id' | 'name' | 'path' | 'fullPath' | 'nameWithNamespace' | 'createdAt'>(key: K) =>
+      async (project: ProjectShape, _args: object, { loaders }: GatewayContext) =>
+        (await loaders.projectIdentity(project.key))[key];
+    return {
+      databaseId: t.int({ description: "GitLab's numeric project id.", resolve: identity('id') }),
+      name: t.string({ resolve: identity('name') }),
+      path: t.string({ description: 'The last segment of the full path.', resolve: identity('path') }),
+      fullPath: t.string({ description: 'The path with its namespace (`path_with_namespace`), e.g. `group/sub/project`.', resolve: identity('fullPath') }),
+      nameWithNamespace: t.string({ resolve: identity('nameWithNamespace') }),
+      description: t.string({
+        nullable: true,
+        resolve: async (project, _args, { loaders }) => (await loaders.projectIdentity(project.key)).description,
+      }),
+      createdAt: t.field({ type: 'DateTime', resolve: identity('createdAt') }),
+      webUrl: t.string({
+        nullable: true,
+        description: 'Only `GET /projects/:id` has it: selecting it costs that call.',
+        resolve: async (project, _args, { loaders }) => (await loaders.projectDetails.load(project.key)).webUrl,
+      }),
+      agents: t.connection(
+        {
+          type: AgentRef,
+          description: `The agents registered with this project, by name as GitLab orders them. At most ${MAX_PER_PAGE} per window; \`totalCount\` alone costs one one-row call.`,
+          resolve: (project, args, { loaders }, info) =>
+            resolveOffsetConnection(args, info, (page) => loaders.agentPages.load({ project: project.key, ...page })),
+        },
+        {
+          name: 'AgentConnection',
+          fields: (c) => ({
+            totalCount: c.int({ nullable: true, description: "The number of agents (GitLab's `X-Total`); null when GitLab omits it.", resolve: (conn) => conn.totalCount }),
+          }),
+        },
+        { name: 'AgentEdge' },
+      ),
+      agent: t.field({
+        type: AgentRef,
+        nullable: true,
+        description: 'One agent of this project, by numeric id or by name; null when there is none.',
+        args: {
+          databaseId: t.arg.int({ required: false }),
+          name: t.arg.string({ required: false }),
+        },
+        resolve: async (project, { databaseId, name }, { loaders }) => {
+          if ((databaseId == null) === (name == null)) throw badUserInput('Give exactly one of databaseId and name');
+          if (databaseId != null) {
+            const agent = await orNull(loaders.agent.load({ project: loaders.knownProjectId(project.key) ?? project.key, agentId: databaseId }), isMissingRecord);
+            return agent && (name == null || agent.name === name) ? agent : null;
+          }
+          return findAgentByName(loaders, project.key, name!);
+        },
+      }),
+    };
+  },
+});
+
+/**
+ * GitLab cannot filter agents by name, but lists them by name: the first
+ * page of 100 settles most lookups, and the rest are fetched together.
+ */
+async function findAgentByName(loaders: Loaders, project: ProjectKey, name: string) {
+  const perPage = MAX_PER_PAGE;
+  const first = await loaders.agentPages.load({ project, page: 1, perPage });
+  const match = (items: typeof first.items) => items.find((agent) => agent.name === name) ?? null;
+  const last = first.items[first.items.length - 1];
+  if (match(first.items) || !first.hasNextPage || (last && name < last.name)) return match(first.items);
+  const pageCount = first.total === null ? 0 : Math.ceil(first.total / perPage);
+  const pages = await Promise.all(Array.from({ length: pageCount - 1 }, (_, i) => loaders.agentPages.load({ project, page: i + 2, perPage })));
+  return match(pages.flatMap((page) => page.items));
+}
+
+builder.queryField('project', (t) =>
+  t.field({
+    type: ProjectRef,
+    nullable: true,
+    description:
+      'A project by global ID, numeric GitLab id ("20") or full path ("group/sub/project"). Null, with an error carrying `extensions.code`, when GitLab says it does not exist or the caller may not see it.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }) => projectRef(parseProjectKey(String(id))),
+  }),
+);

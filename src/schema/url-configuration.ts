@@ -1,0 +1,37 @@
+import type { UrlConfiguration } from '../datasources/models.js';
+import { builder } from './builder.js';
+import { idParts } from './global-id.js';
+import { AgentRef } from './agent.js';
+
+export const UrlConfigurationRef = builder.objectRef<UrlConfiguration>('UrlConfiguration');
+
+export const UrlConfigurationAuthEnum = builder.enumType('UrlConfigurationAuth', {
+  values: {
+    JWT: { description: 'GitLab generated a key pair and authenticates with a JWT; `publicKey` is set.' },
+    MTLS: { description: 'Mutual TLS with the client certificate in `clientCert`.' },
+  } as const,
+});
+
+builder.node(UrlConfigurationRef, {
+  description: 'Where GitLab reaches a receptive agent, and how it authenticates.',
+  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'UrlConfiguration',
+  id: { description: 'Opaque global ID.', resolve: (config) => `${config.projectId}/${config.agentId}/${config.id}` },
+  loadOne: (id, { loaders }) => loaders.urlConfiguration.load(idParts('UrlConfiguration', id)),
+  fields: (t) => ({
+    databaseId: t.exposeInt('id'),
+    url: t.exposeString('url', { description: 'The agent endpoint, `grpc://` or `grpcs://`.' }),
+    authMethod: t.field({
+      type: UrlConfigurationAuthEnum,
+      description: 'MTLS when a client certificate is set, else JWT.',
+      resolve: (config) => (config.clientCert ? 'MTLS' : 'JWT'),
+    }),
+    publicKey: t.exposeString('publicKey', { nullable: true, description: 'Base64 Ed25519 public key (JWT mode), as GitLab sends it.' }),
+    clientCert: t.exposeString('clientCert', { nullable: true, description: 'Client certificate, PEM (mTLS mode). The key is never returned.' }),
+    caCert: t.exposeString('caCert', { nullable: true, description: 'CA certificate that verifies the agent endpoint, PEM.' }),
+    tlsHost: t.exposeString('tlsHost', { nullable: true, description: 'Server name expected on the agent endpoint.' }),
+    agent: t.field({
+      type: AgentRef,
+      resolve: (config, _args, { loaders }) => loaders.agent.load({ project: config.projectId, agentId: config.agentId }),
+    }),
+  }),
+});

@@ -1,0 +1,34 @@
+import { createGateway } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+
+/** Process start and stop only: everything else lives in app.ts. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`agent-gateway: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const gateway = createGateway(config);
+  const url = await gateway.listen(config.port, config.host);
+  process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'listening', url: `${url}/graphql`, port: Number(new URL(url).port), gitlab: config.gitlabUrl })}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'draining', signal, graceMs: config.shutdownGraceMs })}\n`);
+    gateway.close(config.shutdownGraceMs).then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -8,7 +8,7 @@ import { createContext } from './context.js';
 import type { GatewayContext } from './context.js';
 import { GitLabClient } from './datasources/gitlab-client.js';
 import { graphiqlDefaultQuery } from './graphiql.js';
-import { schema as publicSchema } from './schema/index.js';
+import { subgraphSchema } from './schema/index.js';
 
 export interface GatewayOptions extends Partial<Config> {
   gitlabUrl: string;
@@ -35,7 +35,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     bodyTimeoutMs: options.requestTimeoutMs,
   });
   const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, GatewayContext>({
-    schema: options.schema ?? publicSchema,
+    schema: options.schema ?? subgraphSchema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
     context: ({ request }) => createContext(client, request, options.maxConcurrentCallsPerRequest),

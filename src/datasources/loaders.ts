@@ -1,9 +1,15 @@
 import DataLoader from 'dataloader';
 import type { GitLabApi, PageRequest } from './gitlab-api.js';
+import { missingRecord } from './not-found.js';
+import { MAX_PER_PAGE } from './page-plan.js';
 import type { Agent, AgentToken, Page, ProjectDetails, ProjectIdentity, ProjectKey, UrlConfiguration } from './models.js';
 
 interface AgentKey {
   projectId: number;
+  agentId: number;
+}
+interface AgentLookup {
+  project: ProjectKey;
   agentId: number;
 }
 interface TokenKey extends AgentKey {
@@ -29,6 +35,7 @@ function loader<K, V>(cacheKey: (key: K) => string, fetch: (key: K) => Promise<V
 }
 
 const agentKey = (k: AgentKey) => `${k.projectId}/${k.agentId}`;
+const agentLookupKey = (k: AgentLookup) => `${projectCacheKey(k.project)}/${k.agentId}`;
 const pageKey = (k: PageRequest) => `${k.page}x${k.perPage}`;
 
 /**
@@ -56,14 +63,9 @@ export class Loaders {
     },
   );
 
-  readonly agent = loader<{ project: ProjectKey; agentId: number }, Agent>(
-    (k) => `${projectCacheKey(k.project)}/${k.agentId}`,
-    async ({ project, agentId }) => {
-      const agent = await this.api.getAgent(project, agentId);
-      this.primeProjectIdentity(agent.project);
-      return agent;
-    },
-  );
+  readonly agent = new DataLoader<AgentLookup, Agent, string>((keys) => this.loadAgents(keys), {
+    cacheKeyFn: agentLookupKey,
+  });
 
   readonly tokenPages = loader<AgentKey & PageRequest, Page<AgentToken>>(
     (k) => `${agentKey(k)}@${pageKey(k)}`,
@@ -87,6 +89,60 @@ export class Loaders {
   );
 
   constructor(readonly api: GitLabApi) {}
+
+  /** All agents asked for in one tick, grouped by project so each group costs the fewest calls. */
+  private async loadAgents(keys: readonly AgentLookup[]): Promise<(Agent | Error)[]> {
+    const groups = new Map<string, { project: ProjectKey; ids: Set<number> }>();
+    for (const { project, agentId } of keys) {
+      const group = groups.get(projectCacheKey(project)) ?? { project, ids: new Set<number>() };
+      group.ids.add(agentId);
+      groups.set(projectCacheKey(project), group);
+    }
+    const results = new Map<string, Agent | Error>();
+    await Promise.all(
+      [...groups.values()].map(async ({ project, ids }) => {
+        for (const [agentId, result] of await this.loadAgentGroup(project, [...ids])) results.set(agentLookupKey({ project, agentId }), result);
+      }),
+    );
+    return keys.map((key) => results.get(agentLookupKey(key))!);
+  }
+
+  /**
+   * Several agents of one project: one or two cost a GET each; more cost the
+   * project's agent list (100 a page), then single GETs or the remaining
+   * pages for what the first page lacked, whichever is fewer.
+   */
+  private async loadAgentGroup(project: ProjectKey, ids: number[]): Promise<Map<number, Agent | Error>> {
+    const single = (agentId: number) => this.api.getAgent(project, agentId).catch((err: Error) => err);
+    const found = new Map<number, Agent | Error>();
+    const settle = async (agentIds: number[]) => {
+      const agents = await Promise.all(agentIds.map(single));
+      agentIds.forEach((agentId, i) => found.set(agentId, agents[i]!));
+    };
+    if (ids.length <= 2) {
+      await settle(ids);
+      return found;
+    }
+    const perPage = MAX_PER_PAGE;
+    const take = (page: Page<Agent>) => {
+      for (const agent of page.items) if (ids.includes(agent.id)) found.set(agent.id, agent);
+    };
+    try {
+      const first = await this.agentPages.load({ project, page: 1, perPage });
+      take(first);
+      const missing = ids.filter((id) => !found.has(id));
+      const remainingPages = first.total === null ? Infinity : Math.ceil(first.total / perPage) - 1;
+      if (missing.length > 0 && first.hasNextPage) {
+        if (missing.length <= remainingPages) await settle(missing);
+        else (await Promise.all(Array.from({ length: remainingPages }, (_, i) => this.agentPages.load({ project, page: i + 2, perPage })))).forEach(take);
+      }
+    } catch (err) {
+      for (const id of ids) found.set(id, err as Error);
+    }
+    for (const id of ids) if (!found.has(id)) found.set(id, missingRecord(`agent ${id}`));
+    for (const result of found.values()) if (!(result instanceof Error)) this.primeProjectIdentity(result.project);
+    return found;
+  }
 
   /** The seven identity fields of a project: free when any agent response already carried them. */
   projectIdentity(project: ProjectKey): Promise<ProjectIdentity> {

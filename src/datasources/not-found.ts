@@ -10,6 +10,11 @@ export function isMissingRecord(err: unknown): boolean {
   return err instanceof GitLabError && err.status === 404 && err.gitlabMessage === '404 Not found';
 }
 
+/** What a single GET of a record that is not there would have answered. */
+export function missingRecord(what: string): GitLabError {
+  return new GitLabError('NOT_FOUND', `GitLab found no ${what} (404: 404 Not found)`, 404, '404 Not found', false, { gitlabMessage: '404 Not found' });
+}
+
 /**
  * On the URL-configuration routes, `404 Not Found` (capital F) means receptive
  * agents are switched off or unlicensed on this instance, or that the agent's

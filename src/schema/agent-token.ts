@@ -1,7 +1,7 @@
 import type { AgentToken } from '../datasources/models.js';
 import { isMissingRecord, orNull } from '../datasources/not-found.js';
 import { builder } from './builder.js';
-import { idParts } from './global-id.js';
+import { idParts, parseGlobalId } from './global-id.js';
 import { AgentRef } from './agent.js';
 
 export const AgentTokenRef = builder.objectRef<AgentToken>('AgentToken');
@@ -40,4 +40,9 @@ builder.node(AgentTokenRef, {
       resolve: (token, _args, { loaders }) => loaders.agent.load({ project: token.projectId, agentId: token.agentId }),
     }),
   }),
+});
+
+builder.asEntity(AgentTokenRef, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: ({ id }, { loaders }) => loaders.token.load(parseGlobalId(id, 'AgentToken')),
 });

@@ -1,7 +1,7 @@
 import type { Agent } from '../datasources/models.js';
 import { isMissingRecord, isNoUrlConfiguration, orNull } from '../datasources/not-found.js';
 import { builder } from './builder.js';
-import { idParts } from './global-id.js';
+import { idParts, parseGlobalId } from './global-id.js';
 import { resolveOffsetConnection } from './offset-connection.js';
 import { AgentTokenRef } from './agent-token.js';
 import { ProjectRef, projectRef } from './project.js';
@@ -61,4 +61,12 @@ builder.node(AgentRef, {
       },
     }),
   }),
+});
+
+builder.asEntity(AgentRef, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: ({ id }, { loaders }) => {
+    const { projectId, agentId } = parseGlobalId(id, 'Agent');
+    return loaders.agent.load({ project: projectId, agentId });
+  },
 });

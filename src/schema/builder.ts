@@ -27,7 +27,7 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
     nodeTypeOptions: { description: 'An object with an opaque global ID, which `Query.node` resolves without knowing its type.' },
-    pageInfoTypeOptions: { description: 'Where a connection\'s window sits in the whole list.' },
+    pageInfoTypeOptions: { description: 'Where a connection\'s window sits in the whole list.', shareable: true },
   },
 });
 

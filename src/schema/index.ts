@@ -8,5 +8,12 @@ import './agent-mutations.js';
 import './agent-token-mutations.js';
 import './url-configuration-mutations.js';
 
-/** The public schema (no federation types), as printed to schema.graphql. */
+/** The public schema, as printed to schema.graphql. */
 export const schema = builder.toSchema({ sortSchema: false });
+
+/** The same graph as a Federation 2 subgraph (`_service`, `_entities`, `@key`s): what /graphql serves. */
+export const subgraphSchema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+  federationDirectives: ['@key', '@shareable'],
+  sortSchema: false,
+});

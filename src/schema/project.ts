@@ -137,3 +137,13 @@ builder.queryField('project', (t) =>
     resolve: (_root, { id }) => projectRef(parseProjectKey(String(id))),
   }),
 );
+
+/** A reference to a project that GitLab does not show the caller resolves to null, with the error. */
+builder.asEntity(ProjectRef, {
+  key: [builder.selection<{ id: string }>('id'), builder.selection<{ fullPath: string }>('fullPath')],
+  resolveReference: async (reference, { loaders }) => {
+    const key = 'id' in reference ? parseProjectKey(reference.id) : parseProjectKey(reference.fullPath, 'fullPath');
+    await loaders.projectIdentity(key);
+    return projectRef(key);
+  },
+});

@@ -1,6 +1,6 @@
 import type { UrlConfiguration } from '../datasources/models.js';
 import { builder } from './builder.js';
-import { idParts } from './global-id.js';
+import { idParts, parseGlobalId } from './global-id.js';
 import { AgentRef } from './agent.js';
 
 export const UrlConfigurationRef = builder.objectRef<UrlConfiguration>('UrlConfiguration');
@@ -34,4 +34,9 @@ builder.node(UrlConfigurationRef, {
       resolve: (config, _args, { loaders }) => loaders.agent.load({ project: config.projectId, agentId: config.agentId }),
     }),
   }),
+});
+
+builder.asEntity(UrlConfigurationRef, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: ({ id }, { loaders }) => loaders.urlConfiguration.load(parseGlobalId(id, 'UrlConfiguration')),
 });

@@ -1,0 +1,42 @@
+/**
+ * `npm run demo`: the gateway against an embedded GitLab simulator filled
+ * with demo data. Nothing else to install or start.
+ */
+import { readFileSync } from 'node:fs';
+import { createGateway } from '../src/app.js';
+import { ConfigError, loadConfig } from '../src/config.js';
+import { startSimulator } from '../simulator/src/index.js';
+import type { Seed } from '../simulator/src/index.js';
+
+const seed = JSON.parse(readFileSync(new URL('../simulator/seeds/demo.json', import.meta.url), 'utf8')) as Seed;
+
+let config;
+try {
+  config = loadConfig({ ...process.env, GITLAB_URL: 'http://127.0.0.1' });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`agent-gateway demo: ${err.message}\n`);
+  process.exit(1);
+}
+
+const simulator = await startSimulator({ seed, latencyMs: Number(process.env.DEMO_LATENCY_MS ?? 0) });
+const gateway = createGateway({ ...config, gitlabUrl: simulator.url, exampleProject: DEMO.project });
+const url = await gateway.listen(config.port, config.host === '0.0.0.0' ? '127.0.0.1' : config.host);
+
+process.stdout.write(`
+agent-gateway demo
+  GraphiQL:          ${url}/graphql   (open it in a browser)
+  GitLab simulator:  ${simulator.url}/api/v4
+
+Paste this into GraphiQL's Headers tab (a Maintainer of every demo project):
+  { "Authorization": "Bearer ${DEMO.maintainerToken}" }
+Other demo callers: "${DEMO.developerToken}" (Developer: reads, cannot write), "${DEMO.outsiderToken}" (sees nothing).
+
+Ctrl-C stops both.
+`);
+
+const stop = () => {
+  void gateway.close(1_000).then(() => simulator.close()).then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,72 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
+import type { DocumentNode } from 'graphql';
+import { fetch } from 'undici';
+import { createGateway } from '../../src/app.js';
+import type { Gateway, GatewayOptions } from '../../src/app.js';
+import { startSimulator, testSeed } from '../../simulator/src/index.js';
+import type { Simulator } from '../../simulator/src/index.js';
+
+export interface GraphQLResponse<TData = Record<string, unknown>> {
+  data?: TData | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+}
+
+export interface Caller {
+  token?: string;
+  /** Send the token as PRIVATE-TOKEN instead of Authorization: Bearer. */
+  privateToken?: boolean;
+  headers?: Record<string, string>;
+}
+
+export interface Stack {
+  simulator: Simulator;
+  gateway: Gateway;
+  /** The gateway's base URL, e.g. http://127.0.0.1:1234 */
+  url: string;
+  /** One GraphQL request over HTTP, with the caller's own token. */
+  gql<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
+    query: string | DocumentNode | TypedDocumentNode<TData, TVars>,
+    variables?: TVars,
+    caller?: Caller,
+  ): Promise<GraphQLResponse<TData>>;
+  close(): Promise<void>;
+}
+
+export function authHeaders(caller: Caller = {}): Record<string, string> {
+  const headers: Record<string, string> = { ...caller.headers };
+  if (caller.token !== undefined) {
+    if (caller.privateToken) headers['private-token'] = caller.token;
+    else headers.authorization = `Bearer ${caller.token}`;
+  }
+  return headers;
+}
+
+/**
+ * The real thing on real sockets: the GitLab simulator (test seed unless
+ * told otherwise) and a gateway in front of it, talking through undici.
+ */
+export async function startStack(
+  options: { simulator?: Parameters<typeof startSimulator>[0]; gateway?: Partial<GatewayOptions> } = {},
+): Promise<Stack> {
+  const simulator = await startSimulator({ seed: testSeed(), ...options.simulator });
+  const gateway = createGateway({ gitlabUrl: simulator.url, ...options.gateway });
+  const url = await gateway.listen(0, '127.0.0.1');
+  return {
+    simulator,
+    gateway,
+    url,
+    async gql(query, variables, caller) {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders(caller) },
+        body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
+      });
+      return (await res.json()) as GraphQLResponse<never>;
+    },
+    async close() {
+      await gateway.close(1_000);
+      await simulator.close();
+    },
+  };
+}

@@ -1,6 +1,16 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships CJS (main) and ESM (module) copies. Node, and so every
+    // dependency it loads (yoga, Pothos), takes the CJS one; without this
+    // alias Vite would hand our own code the ESM one, and `instanceof
+    // GraphQLError` would fail across the two.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

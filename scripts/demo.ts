@@ -8,6 +8,14 @@ import { ConfigError, loadConfig } from '../src/config.js';
 import { startSimulator } from '../simulator/src/index.js';
 import type { Seed } from '../simulator/src/index.js';
 
+/** Who and what the demo seed (simulator/seeds/demo.json) has. */
+const DEMO = {
+  project: 'acme/infra/platform',
+  maintainerToken: 'demo-maintainer-token',
+  developerToken: 'demo-developer-token',
+  outsiderToken: 'demo-outsider-token',
+};
+
 const seed = JSON.parse(readFileSync(new URL('../simulator/seeds/demo.json', import.meta.url), 'utf8')) as Seed;
 
 let config;

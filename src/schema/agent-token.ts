@@ -1,7 +1,7 @@
 import type { AgentToken } from '../datasources/models.js';
 import { isMissingRecord, orNull } from '../datasources/not-found.js';
 import { builder } from './builder.js';
-import { idParts, parseGlobalId } from './global-id.js';
+import { parseGlobalId } from './global-id.js';
 import { AgentRef } from './agent.js';
 
 export const AgentTokenRef = builder.objectRef<AgentToken>('AgentToken');
@@ -17,7 +17,6 @@ builder.node(AgentTokenRef, {
   description: 'A token an agent authenticates with. Its secret is shown once, by `createAgentToken`.',
   isTypeOf: (value) => (value as { kind?: unknown }).kind === 'AgentToken',
   id: { description: 'Opaque global ID.', resolve: (token) => `${token.projectId}/${token.agentId}/${token.id}` },
-  loadOne: (id, { loaders }) => loaders.token.load(idParts('AgentToken', id)),
   fields: (t) => ({
     databaseId: t.exposeInt('id', { description: "GitLab's numeric token id." }),
     name: t.exposeString('name'),

@@ -1,7 +1,7 @@
 import type { Agent } from '../datasources/models.js';
 import { isMissingRecord, isNoUrlConfiguration, orNull } from '../datasources/not-found.js';
 import { builder } from './builder.js';
-import { idParts, parseGlobalId } from './global-id.js';
+import { parseGlobalId } from './global-id.js';
 import { resolveOffsetConnection } from './offset-connection.js';
 import { AgentTokenRef } from './agent-token.js';
 import { ProjectRef, projectRef } from './project.js';
@@ -13,10 +13,7 @@ builder.node(AgentRef, {
   description: 'A GitLab agent for Kubernetes, registered with a project.',
   isTypeOf: (value) => (value as { kind?: unknown }).kind === 'Agent',
   id: { description: 'Opaque global ID.', resolve: (agent) => `${agent.projectId}/${agent.id}` },
-  loadOne: (id, { loaders }) => {
-    const { projectId, agentId } = idParts('Agent', id);
-    return loaders.agent.load({ project: projectId, agentId });
-  },
+
   fields: (t) => ({
     databaseId: t.exposeInt('id', { description: "GitLab's numeric agent id." }),
     name: t.exposeString('name'),

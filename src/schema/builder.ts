@@ -26,6 +26,9 @@ export const builder = new SchemaBuilder<{
     nodeFieldOptions: { nullable: false },
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
+    // node and nodes are src/schema/node.ts's own: one malformed ID must not fail the whole list.
+    nodeQueryOptions: false,
+    nodesQueryOptions: false,
     nodeTypeOptions: { description: 'An object with an opaque global ID, which `Query.node` resolves without knowing its type.' },
     pageInfoTypeOptions: { description: 'Where a connection\'s window sits in the whole list.', shareable: true },
   },

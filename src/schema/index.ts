@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import './node.js';
 import './project.js';
 import './agent.js';
 import './agent-token.js';

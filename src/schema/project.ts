@@ -52,10 +52,7 @@ builder.node(ProjectRef, {
     description: 'Opaque global ID.',
     resolve: async (project, _args, { loaders }) => (await loaders.projectIdentity(project.key)).id,
   },
-  loadOne: async (id, { loaders }) => {
-    const project = await loaders.projectDetails.load(idParts('Project', id).projectId);
-    return projectRef(project.id);
-  },
+
   fields: (t) => {
     const identity = <K extends 'id' | 'name' | 'path' | 'fullPath' | 'nameWithNamespace' | 'createdAt'>(key: K) =>
       async (project: ProjectShape, _args: object, { loaders }: GatewayContext) =>

@@ -1,6 +1,6 @@
 import type { UrlConfiguration } from '../datasources/models.js';
 import { builder } from './builder.js';
-import { idParts, parseGlobalId } from './global-id.js';
+import { parseGlobalId } from './global-id.js';
 import { AgentRef } from './agent.js';
 
 export const UrlConfigurationRef = builder.objectRef<UrlConfiguration>('UrlConfiguration');
@@ -16,7 +16,6 @@ builder.node(UrlConfigurationRef, {
   description: 'Where GitLab reaches a receptive agent, and how it authenticates.',
   isTypeOf: (value) => (value as { kind?: unknown }).kind === 'UrlConfiguration',
   id: { description: 'Opaque global ID.', resolve: (config) => `${config.projectId}/${config.agentId}/${config.id}` },
-  loadOne: (id, { loaders }) => loaders.urlConfiguration.load(idParts('UrlConfiguration', id)),
   fields: (t) => ({
     databaseId: t.exposeInt('id'),
     url: t.exposeString('url', { description: 'The agent endpoint, `grpc://` or `grpcs://`.' }),

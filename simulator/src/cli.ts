@@ -1,0 +1,24 @@
+/**
+ * A standalone simulator: `tsx simulator/src/cli.ts --port 8080 --seed simulator/seeds/demo.json --latency 20`.
+ * Without --seed it serves the test fixture.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startSimulator } from './index.js';
+import type { Seed } from './index.js';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '0' },
+    host: { type: 'string', default: '127.0.0.1' },
+    seed: { type: 'string' },
+    latency: { type: 'string', default: '0' },
+  },
+});
+
+const seed = values.seed ? (JSON.parse(readFileSync(values.seed, 'utf8')) as Seed) : undefined;
+const simulator = await startSimulator({ seed, port: Number(values.port), host: values.host, latencyMs: Number(values.latency) });
+process.stdout.write(`${JSON.stringify({ msg: 'GitLab simulator listening', url: simulator.url, api: `${simulator.url}/api/v4` })}\n`);
+const stop = () => void simulator.close().then(() => process.exit(0));
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -113,7 +113,14 @@ export class Loaders {
    * pages for what the first page lacked, whichever is fewer.
    */
   private async loadAgentGroup(project: ProjectKey, ids: number[]): Promise<Map<number, Agent | Error>> {
-    const single = (agentId: number) => this.api.getAgent(project, agentId).catch((err: Error) => err);
+    const single = (agentId: number) =>
+      this.api.getAgent(project, agentId).then(
+        (agent) => {
+          this.primeProjectIdentity(agent.project);
+          return agent;
+        },
+        (err: Error) => err,
+      );
     const found = new Map<number, Agent | Error>();
     const settle = async (agentIds: number[]) => {
       const agents = await Promise.all(agentIds.map(single));
@@ -140,7 +147,6 @@ export class Loaders {
       for (const id of ids) found.set(id, err as Error);
     }
     for (const id of ids) if (!found.has(id)) found.set(id, missingRecord(`agent ${id}`));
-    for (const result of found.values()) if (!(result instanceof Error)) this.primeProjectIdentity(result.project);
     return found;
   }
 

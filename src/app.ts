@@ -1,13 +1,24 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createYoga } from 'graphql-yoga';
+import type { Plugin } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
+import type { DestinationStream } from 'pino';
+import { DEFAULTS } from './config.js';
 import type { Config } from './config.js';
 import { createContext } from './context.js';
 import type { GatewayContext } from './context.js';
 import { GitLabClient } from './datasources/gitlab-client.js';
 import { graphiqlDefaultQuery } from './graphiql.js';
+import { queryLimitPlugins } from './limits/query-limits.js';
+import { csrfPrevention, disableIntrospection, persistedOperations } from './limits/request-guards.js';
+import { createLogger } from './observability/logger.js';
+import type { Logger } from './observability/logger.js';
+import { Metrics } from './observability/metrics.js';
+import { recordRequests } from './observability/request-record.js';
+import type { RequestRecord } from './observability/request-record.js';
 import { subgraphSchema } from './schema/index.js';
 
 export interface GatewayOptions extends Partial<Config> {
@@ -15,11 +26,15 @@ export interface GatewayOptions extends Partial<Config> {
   /** The project GraphiQL's example query opens on. */
   exampleProject?: string;
   schema?: GraphQLSchema;
+  /** Where the JSON log lines go (default: stdout). */
+  logDestination?: DestinationStream;
 }
 
 export interface Gateway {
   server: Server;
   client: GitLabClient;
+  metrics: Metrics;
+  logger: Logger;
   /** Starts listening; resolves to the base URL (`http://host:port`). */
   listen(port?: number, host?: string): Promise<string>;
   /** Turns /readyz to 503, lets in-flight requests finish (at most `graceMs`), then closes. */
@@ -27,36 +42,115 @@ export interface Gateway {
   readonly ready: boolean;
 }
 
+interface ServerContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  record: RequestRecord;
+}
+
+/** A caller's X-Request-Id is reused only when it is a plain token: it ends up in logs and in GitLab's. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
 export function createGateway(options: GatewayOptions): Gateway {
+  const config: Config = { ...DEFAULTS, ...options };
+  const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
+  const metrics = new Metrics();
   const client = new GitLabClient({
-    baseUrl: options.gitlabUrl,
-    connectTimeoutMs: options.connectTimeoutMs,
-    headersTimeoutMs: options.requestTimeoutMs,
-    bodyTimeoutMs: options.requestTimeoutMs,
+    baseUrl: config.gitlabUrl,
+    connectTimeoutMs: config.connectTimeoutMs,
+    headersTimeoutMs: config.requestTimeoutMs,
+    bodyTimeoutMs: config.requestTimeoutMs,
+    maxAttempts: config.retryAttempts,
+    onRestCall: (event) => {
+      metrics.restCall(event);
+      logger.info({ msg: 'gitlab call', ...event, durationMs: Math.round(event.durationMs * 10) / 10 });
+    },
   });
-  const yoga = createYoga<{ req: IncomingMessage; res: ServerResponse }, GatewayContext>({
+
+  const plugins: Plugin[] = [
+    recordRequests() as Plugin,
+    csrfPrevention(),
+    ...queryLimitPlugins(config),
+    ...(config.introspection ? [] : [disableIntrospection()]),
+    ...(config.persistedOperationsFile ? [persistedOperations(config.persistedOperationsFile, config.persistedOperationsOnly)] : []),
+  ];
+  const yoga = createYoga<ServerContext, GatewayContext>({
     schema: options.schema ?? subgraphSchema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    context: ({ request }) => createContext(client, request, options.maxConcurrentCallsPerRequest),
-    graphiql: { title: 'agent-gateway', defaultQuery: graphiqlDefaultQuery(options.exampleProject) },
-    logging: false,
+    plugins,
+    cors: config.corsOrigins.length
+      ? {
+          origin: config.corsOrigins,
+          credentials: true,
+          methods: ['GET', 'POST'],
+          allowedHeaders: ['content-type', 'authorization', 'private-token', 'x-request-id', 'x-graphql-yoga-csrf', 'traceparent'],
+        }
+      : false,
+    context: ({ request, record }) => createContext(client, request, record.requestId, config.maxConcurrentCallsPerRequest),
+    graphiql: config.introspection ? { title: 'agent-gateway', defaultQuery: graphiqlDefaultQuery(options.exampleProject) } : false,
+    logging: {
+      debug: (...args) => logger.debug({ msg: 'yoga', detail: args.map(String) }),
+      info: (...args) => logger.info({ msg: 'yoga', detail: args.map(String) }),
+      warn: (...args) => logger.warn({ msg: 'yoga', detail: args.map(String) }),
+      error: (...args) => logger.error({ msg: 'unexpected error', detail: args.map((a) => (a instanceof Error ? a.message : String(a))) }),
+    },
   });
 
   let ready = false;
   let draining = false;
+
+  function serveGraphQL(req: IncomingMessage, res: ServerResponse): void {
+    const sent = req.headers['x-request-id'];
+    const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+    res.setHeader('x-request-id', requestId);
+    if (draining) res.setHeader('connection', 'close');
+    const length = Number(req.headers['content-length'] ?? 0);
+    if (length > config.maxBodyBytes) {
+      logger.warn({ msg: 'request too large', requestId, bytes: length, maxBodyBytes: config.maxBodyBytes });
+      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ errors: [{ message: `Request body limit of ${config.maxBodyBytes} bytes exceeded`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' } }] }));
+      req.resume();
+      return;
+    }
+    const record: RequestRecord = { requestId, errorCodes: [] };
+    const started = performance.now();
+    res.on('finish', () => {
+      const seconds = (performance.now() - started) / 1000;
+      metrics.graphqlRequest(record.operationName, record.errorCodes, seconds);
+      logger.info({
+        msg: 'graphql request',
+        requestId,
+        method: req.method,
+        status: res.statusCode,
+        operationName: record.operationName,
+        errorCodes: record.errorCodes,
+        durationMs: Math.round(seconds * 10_000) / 10,
+      });
+    });
+    void yoga(req, res, { record });
+  }
+
   const server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') return sendText(res, 200, 'ok\n');
     if (path === '/readyz') return ready && !draining ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready\n');
-    if (draining) res.setHeader('connection', 'close');
-    return yoga(req, res);
+    if (path === '/metrics') {
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
+    serveGraphQL(req, res);
   });
   server.keepAliveTimeout = 65_000;
 
   return {
     server,
     client,
+    metrics,
+    logger,
     get ready() {
       return ready && !draining;
     },
@@ -70,7 +164,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       return `http://${shownHost === '0.0.0.0' ? '127.0.0.1' : shownHost}:${address.port}`;
     },
-    async close(graceMs = 25_000) {
+    async close(graceMs = config.shutdownGraceMs) {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
@@ -78,6 +172,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await closed;
       clearTimeout(timer);
       await client.close();
+      logger.flush();
     },
   };
 }

@@ -9,11 +9,27 @@ export interface Config {
   host: string;
   /** SIGTERM: how long in-flight requests may take to finish. */
   shutdownGraceMs: number;
-  /** Upstream timeouts. */
   connectTimeoutMs: number;
+  /** Waiting for GitLab's headers, and between body chunks; also the retry budget of a GET. */
   requestTimeoutMs: number;
+  /** Attempts of a GET at most, the first included. Writes are never retried. */
+  retryAttempts: number;
   /** REST calls one GraphQL request may have in flight at once. */
   maxConcurrentCallsPerRequest: number;
+  logLevel: string;
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  maxBodyBytes: number;
+  introspection: boolean;
+  /** Origins allowed to call from a browser; empty: none (same-origin only). */
+  corsOrigins: string[];
+  /** JSON map of sha256 hash → query text. */
+  persistedOperationsFile: string | undefined;
+  /** Only persisted operations are accepted. */
+  persistedOperationsOnly: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -41,14 +57,62 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   return value;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes', 'on'].includes(raw)) return true;
+  if (['false', '0', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function oneOf(env: Env, name: string, fallback: string, allowed: string[]): string {
+  const raw = env[name]?.trim().toLowerCase() || fallback;
+  if (!allowed.includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${env[name]}"`);
+  return raw;
+}
+
+function origins(env: Env, name: string): string[] {
+  const list = (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const origin of list) {
+    if (origin === '*') continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) throw new ConfigError(`${name} must be a comma-separated list of origins such as https://app.example.com, got "${origin}"`);
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  const requestTimeoutMs = integer(env, 'GITLAB_TIMEOUT_MS', 15_000, 1, 600_000, 'milliseconds');
   return {
     gitlabUrl: url(env, 'GITLAB_URL', 'https://gitlab.com'),
     port: integer(env, 'PORT', 4000, 0, 65535, 'a port number'),
     host: env.HOST?.trim() || '0.0.0.0',
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000, 'milliseconds'),
     connectTimeoutMs: integer(env, 'GITLAB_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000, 'milliseconds'),
-    requestTimeoutMs: integer(env, 'GITLAB_TIMEOUT_MS', 15_000, 1, 600_000, 'milliseconds'),
+    requestTimeoutMs,
+    retryAttempts: integer(env, 'GITLAB_RETRY_ATTEMPTS', 8, 1, 20, 'a count'),
     maxConcurrentCallsPerRequest: integer(env, 'GITLAB_MAX_CONCURRENT_CALLS', 32, 1, 1000, 'a count'),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+    maxDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 1, 1000, 'a depth'),
+    maxAliases: integer(env, 'MAX_ALIASES', 30, 0, 10_000, 'a count'),
+    maxTokens: integer(env, 'MAX_TOKENS', 2_000, 1, 1_000_000, 'a count'),
+    maxDirectives: integer(env, 'MAX_DIRECTIVES', 20, 0, 10_000, 'a count'),
+    maxCost: integer(env, 'MAX_QUERY_COST', 50_000, 1, 100_000_000, 'a cost'),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 100_000, 1_000, 100_000_000, 'a size in bytes'),
+    introspection: boolean(env, 'INTROSPECTION', true),
+    corsOrigins: origins(env, 'CORS_ORIGINS'),
+    persistedOperationsFile: env.PERSISTED_OPERATIONS_FILE?.trim() || undefined,
+    persistedOperationsOnly: boolean(env, 'PERSISTED_OPERATIONS_ONLY', false),
   };
 }
+
+/** Every default, as a gateway built in code (tests, the demo) gets it. */
+export const DEFAULTS: Omit<Config, 'gitlabUrl'> = (() => {
+  const { gitlabUrl: _ignored, ...rest } = loadConfig({});
+  return rest;
+})();

@@ -5,6 +5,7 @@ import { Loaders } from './datasources/loaders.js';
 /** Everything one GraphQL request owns. A new one per request keeps callers apart. */
 export interface GatewayContext {
   loaders: Loaders;
+  requestId: string;
 }
 
 /**
@@ -20,7 +21,19 @@ export function callerAuth(headers: Headers): CallerAuth {
   return auth;
 }
 
-export function createContext(client: GitLabClient, request: Request, maxConcurrentCalls?: number): GatewayContext {
-  const api = new GitLabApi(client, callerAuth(request.headers), request.signal, maxConcurrentCalls);
-  return { loaders: new Loaders(api) };
+const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+export function createContext(client: GitLabClient, request: Request, requestId: string, maxConcurrentCalls?: number): GatewayContext {
+  const traceparent = request.headers.get('traceparent') ?? undefined;
+  const api = new GitLabApi(
+    client,
+    {
+      auth: callerAuth(request.headers),
+      signal: request.signal,
+      requestId,
+      ...(traceparent && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
+    },
+    maxConcurrentCalls,
+  );
+  return { loaders: new Loaders(api), requestId };
 }

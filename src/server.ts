@@ -15,13 +15,13 @@ async function main(): Promise<void> {
   }
   const gateway = createGateway(config);
   const url = await gateway.listen(config.port, config.host);
-  process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'listening', url: `${url}/graphql`, port: Number(new URL(url).port), gitlab: config.gitlabUrl })}\n`);
+  gateway.logger.info({ msg: 'listening', url: `${url}/graphql`, port: Number(new URL(url).port), gitlab: config.gitlabUrl });
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'draining', signal, graceMs: config.shutdownGraceMs })}\n`);
+    gateway.logger.info({ msg: 'draining', signal, graceMs: config.shutdownGraceMs });
     gateway.close(config.shutdownGraceMs).then(
       () => process.exit(0),
       () => process.exit(1),

@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
-import type { CallerAuth, GitLabClient, HttpMethod, RestRequest } from './gitlab-client.js';
+import type { CallContext, GitLabClient, HttpMethod, RestRequest } from './gitlab-client.js';
 import type { Agent, AgentToken, Page, ProjectDetails, ProjectKey, UrlConfiguration } from './models.js';
 import {
   toAgent,
@@ -36,8 +36,7 @@ export class GitLabApi {
 
   constructor(
     private readonly client: GitLabClient,
-    private readonly auth: CallerAuth,
-    private readonly signal?: AbortSignal,
+    private readonly caller: CallContext,
     /** REST calls one GraphQL request may have in flight at once. */
     maxConcurrentCalls = 32,
   ) {
@@ -45,7 +44,7 @@ export class GitLabApi {
   }
 
   private call<T>(method: HttpMethod, route: string, path: string, extra: Pick<RestRequest, 'query' | 'body'> = {}) {
-    return this.limit(() => this.client.request<T>({ method, route, path, ...extra }, this.auth, this.signal));
+    return this.limit(() => this.client.request<T>({ method, route, path, ...extra }, this.caller));
   }
 
   async getProject(project: ProjectKey): Promise<ProjectDetails> {

@@ -9,6 +9,17 @@ export interface CallerAuth {
   privateToken?: string;
 }
 
+/** Who a REST call is made for: the caller's credentials, and what ties the call to its GraphQL request. */
+export interface CallContext {
+  auth: CallerAuth;
+  /** Aborts the call when the GraphQL request goes away. */
+  signal?: AbortSignal;
+  /** Sent as X-Request-Id, so GitLab's logs can be correlated with ours. */
+  requestId?: string;
+  /** W3C trace context, propagated to GitLab. */
+  traceparent?: string;
+}
+
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 export interface RestRequest {
@@ -28,6 +39,7 @@ export interface RestResponse<T> {
 }
 
 export interface RestCallEvent {
+  requestId?: string;
   method: HttpMethod;
   route: string;
   status: number | 'error';
@@ -46,7 +58,7 @@ export interface GitLabClientOptions {
   bodyTimeoutMs?: number;
   /** GET attempts at most (first try included). */
   maxAttempts?: number;
-  /** Wall-clock budget for all retries of one GET. */
+  /** Wall-clock budget for all retries of one GET (default: the headers timeout). */
   retryBudgetMs?: number;
   onRestCall?: (event: RestCallEvent) => void;
 }
@@ -91,8 +103,8 @@ export class GitLabClient {
       connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
       headersTimeoutMs: options.headersTimeoutMs ?? 15_000,
       bodyTimeoutMs: options.bodyTimeoutMs ?? 15_000,
-      maxAttempts: options.maxAttempts ?? 3,
-      retryBudgetMs: options.retryBudgetMs ?? 10_000,
+      maxAttempts: options.maxAttempts ?? 8,
+      retryBudgetMs: options.retryBudgetMs ?? options.headersTimeoutMs ?? 15_000,
       onRestCall: options.onRestCall,
     };
     this.pool = new Pool(this.origin, {
@@ -104,18 +116,19 @@ export class GitLabClient {
     });
   }
 
-  async request<T>(req: RestRequest, auth: CallerAuth, signal?: AbortSignal): Promise<RestResponse<T>> {
+  async request<T>(req: RestRequest, call: CallContext): Promise<RestResponse<T>> {
     const started = performance.now();
     for (let attempt = 1; ; attempt++) {
       const attemptStarted = performance.now();
       let outcome: RestResponse<T> | GitLabError;
       try {
-        outcome = await this.send<T>(req, auth, signal);
+        outcome = await this.send<T>(req, call);
       } catch (err) {
         outcome = toGitLabError(err, req.method);
       }
       const status = outcome instanceof GitLabError ? (outcome.status ?? 'error') : outcome.status;
       this.opts.onRestCall?.({
+        ...(call.requestId ? { requestId: call.requestId } : {}),
         method: req.method,
         route: req.route,
         status,
@@ -124,9 +137,9 @@ export class GitLabClient {
         ...(outcome instanceof GitLabError ? { errorCode: outcome.code } : {}),
       });
       if (!(outcome instanceof GitLabError)) return outcome;
-      const delay = this.retryDelay(req, outcome, attempt, performance.now() - started, signal);
+      const delay = this.retryDelay(req, outcome, attempt, performance.now() - started, call.signal);
       if (delay === undefined) throw outcome;
-      await sleep(delay, signal);
+      await sleep(delay, call.signal);
     }
   }
 
@@ -137,15 +150,19 @@ export class GitLabClient {
     const transient = err.status === undefined ? err.code === 'UPSTREAM_UNAVAILABLE' : RETRYABLE_STATUS.has(err.status);
     if (!transient) return undefined;
     const retryAfterMs = typeof err.extensions.retryAfter === 'number' ? err.extensions.retryAfter * 1000 : 0;
-    const backoff = 50 * 2 ** (attempt - 1);
+    // Exponential from 25 ms, capped at 1 s, with full jitter around it so that callers do not retry in step.
+    const backoff = Math.min(1_000, 25 * 2 ** (attempt - 1));
     const delay = Math.max(retryAfterMs, backoff / 2 + Math.random() * backoff);
     return elapsedMs + delay <= this.opts.retryBudgetMs ? delay : undefined;
   }
 
-  private async send<T>(req: RestRequest, auth: CallerAuth, signal?: AbortSignal): Promise<RestResponse<T>> {
+  private async send<T>(req: RestRequest, call: CallContext): Promise<RestResponse<T>> {
+    const { auth, signal } = call;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth.authorization !== undefined) headers.authorization = auth.authorization;
     if (auth.privateToken !== undefined) headers['private-token'] = auth.privateToken;
+    if (call.requestId !== undefined) headers['x-request-id'] = call.requestId;
+    if (call.traceparent !== undefined) headers.traceparent = call.traceparent;
     let body: string | undefined;
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -167,7 +184,7 @@ export class GitLabClient {
     }
     if ((res.statusCode === 301 || res.statusCode === 302) && req.method === 'GET') {
       const moved = this.sameOriginPath(responseHeaders.location);
-      if (moved !== undefined) return this.send<T>({ ...req, path: moved, query: undefined }, auth, signal);
+      if (moved !== undefined) return this.send<T>({ ...req, path: moved, query: undefined }, call);
     }
     throw httpError(res.statusCode, text, responseHeaders);
   }

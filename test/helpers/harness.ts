@@ -50,7 +50,7 @@ export async function startStack(
   options: { simulator?: Parameters<typeof startSimulator>[0]; gateway?: Partial<GatewayOptions> } = {},
 ): Promise<Stack> {
   const simulator = await startSimulator({ seed: testSeed(), ...options.simulator });
-  const gateway = createGateway({ gitlabUrl: simulator.url, ...options.gateway });
+  const gateway = createGateway({ gitlabUrl: simulator.url, logLevel: 'silent', ...options.gateway });
   const url = await gateway.listen(0, '127.0.0.1');
   return {
     simulator,

@@ -1,0 +1,110 @@
+import { fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { TOKENS } from '../../simulator/src/index.js';
+import { startStack } from '../helpers/harness.js';
+import type { Stack } from '../helpers/harness.js';
+
+let stack: Stack;
+const maintainer = { token: TOKENS.maintainer };
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(() => stack.close());
+
+const nestedAgents = (depth: number): string => (depth === 0 ? 'name' : `agent { ${nestedAgents(depth - 1)} }`);
+const ABUSIVE: [string, string, RegExp][] = [
+  ['depth 50', `{ project(id: "g/p") { agents { nodes { tokens { nodes { ${nestedAgents(46)} } } } } } }`, /depth/],
+  // Parsing stops at the token limit before the alias count is even reached.
+  ['1,000 aliases', `{ ${Array.from({ length: 1000 }, (_, i) => `a${i}: project(id: "g/p") { name }`).join(' ')} }`, /token|alias/],
+  ['100 aliases', `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: __typename`).join(' ')} }`, /alias/],
+  [
+    'a connection nested three deep with first: 100',
+    '{ project(id: "g/p") { agents(first: 100) { nodes { tokens(first: 100) { nodes { agent { tokens(first: 100) { nodes { name } } } } } } } } }',
+    /cost/,
+  ],
+  ['thousands of tokens', `{ project(id: "g/p") { ${'name '.repeat(5000)} } }`, /token/],
+  ['many directives', `{ project(id: "g/p") { name ${'@skip(if: false) '.repeat(100)} } }`, /directive/],
+];
+
+describe('abusive documents', () => {
+  test.each(ABUSIVE)('%s: QUERY_TOO_COMPLEX naming the limit, quickly, with no REST call', async (_name, query, limit) => {
+    stack.simulator.resetStats();
+    const started = performance.now();
+    const res = await stack.gql(query, undefined, maintainer);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(res.errors?.[0]?.message.toLowerCase()).toMatch(limit);
+    expect(stack.simulator.total()).toBe(0);
+  });
+
+  test('a 1 MB query is refused with 413 before it is parsed', async () => {
+    stack.simulator.resetStats();
+    const query = `{ project(id: "g/p") { name } } # ${'x'.repeat(1_000_000)}`;
+    const res = await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as any).errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' });
+    expect(stack.simulator.total()).toBe(0);
+  });
+
+  test('a costly but legitimate query passes: 20 agents with tokens and lastUsedAt', async () => {
+    const res = await stack.gql('{ project(id: "g/p") { agents(first: 20) { nodes { tokens { nodes { lastUsedAt } } } } } }', undefined, maintainer);
+    expect(res.errors).toBeUndefined();
+  });
+
+  test('the cost limit sees variables: first: $n with n = 100 at three levels is refused', async () => {
+    const res = await stack.gql(
+      'query($n: Int) { project(id: "g/p") { agents(first: $n) { nodes { tokens(first: $n) { nodes { agent { tokens(first: $n) { nodes { name } } } } } } } } }',
+      { n: 100 },
+      maintainer,
+    );
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+  });
+});
+
+describe('introspection and suggestions', () => {
+  test('with INTROSPECTION off, introspection and field suggestions are refused', async () => {
+    const closed = await startStack({ gateway: { introspection: false } });
+    try {
+      const intro = await closed.gql('{ __schema { types { name } } }');
+      expect(intro.errors?.[0]?.message).toContain('introspection');
+      const typo = await closed.gql('{ project(id: "g/p") { nam } }');
+      expect(JSON.stringify(typo.errors)).not.toContain('Did you mean');
+    } finally {
+      await closed.close();
+    }
+  });
+
+  test('on by default, for GraphiQL', async () => {
+    const res = await stack.gql('{ __type(name: "Agent") { name } }');
+    expect(res.data).toEqual({ __type: { name: 'Agent' } });
+  });
+});
+
+describe('HTTP hygiene', () => {
+  test('a browser-style simple GET without a preflight header is refused (CSRF)', async () => {
+    stack.simulator.resetStats();
+    const res = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('{ project(id: "g/p") { name } }')}`, {
+      headers: { authorization: `Bearer ${TOKENS.maintainer}` },
+    });
+    expect(res.status).toBe(403);
+    expect(stack.simulator.total()).toBe(0);
+  });
+
+  test('CORS: only the configured origins are allowed', async () => {
+    const cors = await startStack({ gateway: { corsOrigins: ['https://app.example.com'] } });
+    try {
+      const preflight = (origin: string) =>
+        fetch(`${cors.url}/graphql`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+        });
+      expect((await preflight('https://app.example.com')).headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+      expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example.com');
+    } finally {
+      await cors.close();
+    }
+    const none = await fetch(`${stack.url}/graphql`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+    expect(none.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});

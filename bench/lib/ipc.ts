@@ -1,0 +1,122 @@
+/**
+ * The benchmark's processes: the load generator (the parent) starts the
+ * simulator, the gateway and the direct baseline as child processes of their
+ * own (`child_process.fork` through tsx), so each has its own event loop and
+ * its own RSS, and talks to them over Node's IPC channel (never over the
+ * sockets being measured).
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+interface Call {
+  id: number;
+  cmd: string;
+  arg?: unknown;
+}
+interface Reply {
+  id: number;
+  ok: boolean;
+  value?: unknown;
+  error?: string;
+}
+interface Ready {
+  ready: true;
+  info: unknown;
+}
+
+export interface ChildHandle<Info> {
+  pid: number;
+  /** What the child said when it was ready (e.g. its URL). */
+  info: Info;
+  call<T>(cmd: string, arg?: unknown): Promise<T>;
+  /** SIGTERM, then SIGKILL after a second; resolves once it has exited. */
+  stop(): Promise<void>;
+}
+
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/** Starts `bench/processes/<name>.ts` and waits for it to report ready. */
+export async function startChild<Info>(name: string, args: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ChildHandle<Info>> {
+  const child: ChildProcess = fork(here(`../processes/${name}.ts`), [JSON.stringify(args)], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    // The children's stdout (e.g. the gateway's logs) is not the benchmark's business; their errors are.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const info = await new Promise<Info>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`bench child "${name}" exited (${code}) before it was ready`));
+    child.once('exit', onExit);
+    child.on('message', (message: Reply | Ready) => {
+      if ('ready' in message) {
+        child.off('exit', onExit);
+        resolve(message.info as Info);
+        return;
+      }
+      const waiting = pending.get(message.id);
+      if (!waiting) return;
+      pending.delete(message.id);
+      if (message.ok) waiting.resolve(message.value);
+      else waiting.reject(new Error(`${name}: ${message.error}`));
+    });
+  });
+  child.once('exit', () => {
+    for (const waiting of pending.values()) waiting.reject(new Error(`bench child "${name}" exited`));
+    pending.clear();
+  });
+
+  return {
+    pid: child.pid!,
+    info,
+    call<T>(cmd: string, arg?: unknown) {
+      return new Promise<T>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        child.send({ id, cmd, arg } satisfies Call);
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 1_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** In a child: its arguments, as the parent passed them. */
+export function childArgs(): Record<string, string> {
+  return JSON.parse(process.argv[2] ?? '{}') as Record<string, string>;
+}
+
+/** In a child: answers the parent's calls, then says it is ready. */
+export function serveParent(info: unknown, handlers: Record<string, (arg: unknown) => unknown>, onStop: () => Promise<void>): void {
+  process.on('message', (message: Call) => {
+    const handler = handlers[message.cmd];
+    Promise.resolve()
+      .then(() => {
+        if (!handler) throw new Error(`unknown command ${message.cmd}`);
+        return handler(message.arg);
+      })
+      .then(
+        (value) => process.send!({ id: message.id, ok: true, value } satisfies Reply),
+        (err: unknown) => process.send!({ id: message.id, ok: false, error: err instanceof Error ? err.message : String(err) } satisfies Reply),
+      );
+  });
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    onStop().finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  // The parent went away (crashed or was killed): do not linger.
+  process.on('disconnect', stop);
+  process.send!({ ready: true, info } satisfies Ready);
+}

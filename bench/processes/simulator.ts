@@ -1,0 +1,38 @@
+/** Child process: the GitLab simulator (test seed), its counters answered over IPC. */
+import { startSimulator, testSeed } from '../../simulator/src/index.js';
+import { childArgs, serveParent } from '../lib/ipc.js';
+
+const args = childArgs();
+const sim = await startSimulator({ seed: testSeed(), latencyMs: Number(args.latencyMs ?? 0) });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Resets the counters once no call is in flight and none has arrived for `quietMs`: the previous run is over. */
+async function settle(quietMs: number): Promise<{ waitedMs: number }> {
+  const started = Date.now();
+  for (;;) {
+    sim.resetStats();
+    // After a reset, maxInFlight() starts from what is still in flight.
+    if (sim.maxInFlight() === 0) {
+      await sleep(quietMs);
+      if (sim.total() === 0 && sim.maxInFlight() === 0) break;
+    } else {
+      await sleep(20);
+    }
+    if (Date.now() - started > 15_000) throw new Error('the simulator did not go quiet within 15 s');
+  }
+  sim.resetStats();
+  return { waitedMs: Date.now() - started };
+}
+
+serveParent(
+  { url: sim.url },
+  {
+    setLatency: (ms) => sim.setLatency(Number(ms)),
+    resetStats: () => sim.resetStats(),
+    settle: (quietMs) => settle(Number(quietMs)),
+    stats: () => ({ total: sim.total(), counts: sim.counts(), maxInFlight: sim.maxInFlight() }),
+    maxInFlight: (route) => sim.maxInFlight(route as string | undefined),
+    rss: () => process.memoryUsage().rss,
+  },
+  () => sim.close(),
+);

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { TOKENS } from '../../simulator/src/index.js';
+import { startStack } from '../helpers/harness.js';
+import type { GraphQLResponse, Stack } from '../helpers/harness.js';
+import { LogCapture } from '../helpers/log-capture.js';
+
+/**
+ * No token, agent secret or client key may reach a log line, an error
+ * message or an error extension: every line the gateway logs during a run
+ * of mutations (succeeding and failing) and failing reads is captured and
+ * searched.
+ */
+const CLIENT_KEY = readFileSync(new URL('../fixtures/tls/client-key.pem', import.meta.url), 'utf8');
+const CLIENT_CERT = readFileSync(new URL('../fixtures/tls/client.pem', import.meta.url), 'utf8');
+const KEY_BODY = CLIENT_KEY.split('\n')[1]!;
+
+let stack: Stack;
+const logs = new LogCapture();
+const responses: GraphQLResponse[] = [];
+const secrets: string[] = [];
+
+beforeAll(async () => {
+  stack = await startStack({ gateway: { logLevel: 'debug', logDestination: logs, requestTimeoutMs: 300 } });
+});
+afterAll(() => stack.close());
+
+async function send(query: string, variables: Record<string, unknown>, token?: string, privateToken = false) {
+  const res = await stack.gql(query, variables, { token, privateToken });
+  responses.push(res);
+  return res;
+}
+
+test('a run of mutations and failing reads leaves no secret in logs or errors', async () => {
+  const m = TOKENS.maintainer;
+  const agent = (await send('mutation { registerAgent(input: { projectId: "g/empty", name: "secretive" }) { agent { id } } }', {}, m)).data as any;
+  const agentId = agent.registerAgent.agent.id;
+  const created = await send('mutation($a: ID!) { createAgentToken(input: { agentId: $a, name: "t" }) { secret token { id } } }', { a: agentId }, m);
+  secrets.push((created.data as any).createAgentToken.secret);
+  await send('mutation($a: ID!) { createAgentToken(input: { agentId: $a, name: "t2" }) { secret } }', { a: agentId }, m, true).then((r) => secrets.push((r.data as any).createAgentToken.secret));
+  await send('mutation($a: ID!) { createAgentToken(input: { agentId: $a, name: "t3" }) { secret errors { code } } }', { a: agentId }, m);
+  const mtls = { agentId, url: 'grpc://agent:1', clientCert: CLIENT_CERT, clientKey: CLIENT_KEY };
+  await send('mutation($i: CreateUrlConfigurationInput!) { createUrlConfiguration(input: $i) { urlConfiguration { id } errors { code } } }', { i: mtls }, m);
+  await send('mutation($i: CreateUrlConfigurationInput!) { createUrlConfiguration(input: $i) { urlConfiguration { id } errors { code } } }', { i: mtls }, m);
+  await send('mutation($i: CreateUrlConfigurationInput!) { createUrlConfiguration(input: $i) { errors { code } } }', { i: { ...mtls, clientKey: `${CLIENT_KEY}broken` } }, m);
+  await send('mutation($i: CreateUrlConfigurationInput!) { createUrlConfiguration(input: $i) { errors { code } } }', { i: mtls }, TOKENS.developer);
+  stack.simulator.failNext(1, 'hang', { method: 'POST' });
+  await send('mutation($a: ID!) { createAgentToken(input: { agentId: $a, name: "lost" }) { secret } }', { a: agentId }, m);
+  await send('{ project(id: "g/p") { name } }', {}, 'glpat-not-a-real-token-1234');
+  await send('{ project(id: "other/private") { name } }', {}, TOKENS.developer, true);
+  await send('mutation { deleteAgent(input: { id: "garbage" }) { errors { code } } }', {}, m);
+
+  expect(secrets.every((s) => s.startsWith('glagent-'))).toBe(true);
+  expect(logs.lines.length).toBeGreaterThan(20);
+  const searched = [logs.text(), JSON.stringify(responses.map((r) => r.errors ?? []))];
+  const forbidden = [...Object.values(TOKENS), 'glpat-not-a-real-token-1234', ...secrets, KEY_BODY, 'PRIVATE KEY'];
+  for (const text of searched) for (const value of forbidden) expect(text, value).not.toContain(value);
+});
+
+test('each request and each REST call has one structured line, tied by the request id', () => {
+  const entries = logs.entries();
+  const requests = entries.filter((e) => e.msg === 'graphql request');
+  const calls = entries.filter((e) => e.msg === 'gitlab call');
+  expect(requests.length).toBe(responses.length);
+  expect(calls.length).toBeGreaterThan(5);
+  for (const call of calls) {
+    expect(call).toMatchObject({ method: expect.any(String), route: expect.stringMatching(/^(GET|POST|DELETE) \/projects\/:id/), durationMs: expect.any(Number) });
+    expect(requests.some((r) => r.requestId === call.requestId)).toBe(true);
+  }
+  expect(requests.some((r) => (r.errorCodes as string[]).includes('UPSTREAM_TIMEOUT'))).toBe(true);
+});

@@ -167,9 +167,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     async close(graceMs = config.shutdownGraceMs) {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      // Keep-alive sockets turn idle as their last response ends: close them then, not when the grace period runs out.
+      const sweeper = setInterval(() => server.closeIdleConnections(), 50);
       const timer = setTimeout(() => server.closeAllConnections(), graceMs);
       await closed;
+      clearInterval(sweeper);
       clearTimeout(timer);
       await client.close();
       logger.flush();

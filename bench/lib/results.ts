@@ -1,0 +1,125 @@
+/** The shape of bench/results/latest.json, and the targets read from it. */
+import type { OperationId } from '../operations.js';
+import type { TargetKind } from '../targets.js';
+import type { LoadResult } from './load.js';
+
+export interface Machine {
+  os: string;
+  cpuModel: string;
+  cpus: number;
+  memoryGiB: number;
+  node: string;
+}
+
+export interface Cell {
+  latencyMs: number;
+  op: OperationId | 'straight';
+  target: TargetKind;
+  /** 'loaded': `connections` concurrent connections; 'unloaded': one connection, nothing queued anywhere. */
+  load: 'loaded' | 'unloaded';
+  connections: number;
+  ops: number;
+  elapsedS: number;
+  opsPerSec: number;
+  latency: LoadResult['latency'];
+  failures: LoadResult['failures'];
+  /** REST calls the simulator counted over the run ÷ completed operations. */
+  callsPerOp: number;
+  minimumCalls: number;
+  /** Added latency × dependent round trips: the least any client can take. */
+  criticalPathMs: number;
+  /** REST calls of the run, by route template. */
+  routes: Record<string, number>;
+}
+
+export interface OperationInfo {
+  id: OperationId;
+  title: string;
+  file: string;
+  requests: number;
+  minimumCalls: number;
+  criticalPath: number;
+  /** One operation, alone: REST calls through the gateway and through the direct baseline, and whether both answered the same JSON. */
+  preflight: { gatewayCalls: number; directCalls: number; sameAnswer: boolean };
+}
+
+export interface TargetCheck {
+  name: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+}
+
+export interface BenchResults {
+  date: string;
+  command: string;
+  machine: Machine;
+  settings: {
+    durationS: number;
+    warmupS: number;
+    connections: number;
+    latenciesMs: number[];
+    unloadedOps: number;
+    poolConnections: number;
+    maxConcurrentCallsPerRequest: number | undefined;
+    processes: string;
+  };
+  operations: OperationInfo[];
+  straight: { title: string; path: string };
+  cells: Cell[];
+  targets: TargetCheck[];
+  elapsedS: number;
+}
+
+export interface MemoryResults {
+  date: string;
+  command: string;
+  machine: Machine;
+  settings: { op: OperationId; connections: number; loadS: number; afterS: number; latencyMs: number };
+  /** RSS in MiB, once a second: before, during and after the load. */
+  samples: { t: number; phase: 'idle' | 'load' | 'after'; rssMiB: number; heapUsedMiB: number }[];
+  startMiB: number;
+  peakMiB: number;
+  afterMiB: number;
+  ops: number;
+  opsPerSec: number;
+  targets: TargetCheck[];
+}
+
+export const find = (cells: Cell[], latencyMs: number, op: Cell['op'], target: TargetKind, load: Cell['load'] = 'loaded') =>
+  cells.find((c) => c.latencyMs === latencyMs && c.op === op && c.target === target && c.load === load);
+
+/** The issue's targets, measured and reported, never asserted. */
+export function checkTargets(r: Pick<BenchResults, 'cells' | 'operations'>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const gatewayLoaded = r.cells.filter((c) => c.target === 'gateway' && c.load === 'loaded');
+  if (gatewayLoaded.length > 0) {
+    const off = gatewayLoaded.filter((c) => Math.abs(c.callsPerOp - c.minimumCalls) > 0.005);
+    checks.push({
+      name: 'REST calls per operation = the minimum',
+      goal: 'every operation, every latency',
+      measured: off.length === 0 ? 'all equal' : off.map((c) => `(${c.op}) @${c.latencyMs} ms: ${c.callsPerOp.toFixed(2)} vs ${c.minimumCalls}`).join('; '),
+      met: off.length === 0,
+    });
+  }
+  for (const latencyMs of [...new Set(r.cells.filter((c) => c.latencyMs > 0 && c.load === 'unloaded').map((c) => c.latencyMs))]) {
+    const rows = r.cells.filter((c) => c.latencyMs === latencyMs && c.target === 'gateway' && c.load === 'unloaded');
+    const over = rows.filter((c) => c.latency.p50 - c.criticalPathMs > 3);
+    checks.push({
+      name: `p50 within 3 ms of the critical path at ${latencyMs} ms (1 connection)`,
+      goal: '≤ round trips × latency + 3 ms',
+      measured: rows.map((c) => `(${c.op}) ${c.latency.p50.toFixed(1)}/${c.criticalPathMs}`).join(' '),
+      met: over.length === 0,
+    });
+  }
+  const ratio = (op: Cell['op'], base: TargetKind, baseOp: Cell['op'] = op) => {
+    const gw = find(r.cells, 0, op, 'gateway');
+    const ref = find(r.cells, 0, baseOp, base);
+    return gw && ref ? gw.opsPerSec / ref.opsPerSec : undefined;
+  };
+  const b = ratio('b', 'direct');
+  if (b !== undefined) checks.push({ name: '(b) throughput vs the direct baseline at 0 ms', goal: '≥ 60%', measured: `${(b * 100).toFixed(0)}%`, met: b >= 0.6 });
+  const a = ratio('a', 'straight', 'straight');
+  if (a !== undefined) checks.push({ name: '(a) throughput vs the straight REST call at 0 ms', goal: '≥ 25%', measured: `${(a * 100).toFixed(0)}%`, met: a >= 0.25 });
+  return checks;
+}

@@ -1,0 +1,141 @@
+/**
+ * The benchmark's operations: the GraphQL documents under
+ * bench/operations/, the variables they run with against the simulator's
+ * test seed, and what each costs at the least (REST calls, and round trips
+ * that must follow one another). test/rest-call-counts.test.ts asserts the
+ * same numbers through the gateway.
+ */
+import { readFileSync } from 'node:fs';
+import { testSeed } from '../simulator/src/index.js';
+import { DIRECT_PATHS } from './direct-baseline.js';
+
+export type OperationId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+
+export interface BenchOperation {
+  id: OperationId;
+  title: string;
+  /** The GraphQL document (bench/operations/<file>). */
+  file: string;
+  query: string;
+  operationName: string;
+  /**
+   * The variables of each GraphQL request of one operation, in order: one
+   * request, except the walk (d), whose later requests take the previous
+   * answer's `endCursor` as `after`.
+   */
+  variables: Record<string, unknown>;
+  /** GraphQL requests in one operation (the walk: one per window). */
+  requests: number;
+  /** The fewest REST calls that can answer it. */
+  minimumCalls: number;
+  /** REST round trips that must follow one another: at an added latency L, no client can answer in less than this × L. */
+  criticalPath: number;
+  /** Its endpoint on the direct baseline. */
+  directPath: string;
+}
+
+const MAIN_PROJECT = { id: 20, path: 'g/p' };
+const HUGE_PROJECT = 'big/huge';
+
+function document(file: string): { query: string; operationName: string } {
+  const query = readFileSync(new URL(`./operations/${file}`, import.meta.url), 'utf8');
+  const name = /\bquery\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(query)?.[1];
+  if (!name) throw new Error(`bench/operations/${file} has no named query`);
+  return { query, operationName: name };
+}
+
+/** What the test seed holds, so that the minima follow the data rather than being typed in. */
+function seedFacts() {
+  const seed = testSeed();
+  const agents = seed.agents.filter((a) => a.project_id === MAIN_PROJECT.id).sort((x, y) => (x.name < y.name ? -1 : 1)).slice(0, 20);
+  const tokens = seed.tokens.filter((t) => t.status === 'active' && agents.some((a) => a.id === t.agent_id)).length;
+  const huge = seed.agents.filter((a) => a.project_id === 23).length;
+  // The first agent GitLab lists in g/p: the one (e) asks for by global ID.
+  const firstAgent = agents[0]!;
+  return { agents: agents.length, tokens, huge, agentGlobalId: Buffer.from(`Agent:${MAIN_PROJECT.id}/${firstAgent.id}`).toString('base64url') };
+}
+
+export const SEED = seedFacts();
+
+export const OPERATIONS: BenchOperation[] = [
+  {
+    id: 'a',
+    title: 'first 20 agents + project { fullPath }',
+    file: 'a-agents.graphql',
+    ...document('a-agents.graphql'),
+    variables: { project: MAIN_PROJECT.path },
+    requests: 1,
+    minimumCalls: 1,
+    criticalPath: 1,
+    directPath: DIRECT_PATHS.a,
+  },
+  {
+    id: 'b',
+    title: '20 agents, each with its tokens',
+    file: 'b-agents-tokens.graphql',
+    ...document('b-agents-tokens.graphql'),
+    variables: { project: MAIN_PROJECT.path },
+    requests: 1,
+    minimumCalls: 1 + SEED.agents,
+    criticalPath: 2,
+    directPath: DIRECT_PATHS.b,
+  },
+  {
+    id: 'c',
+    title: '(b) + lastUsedAt on every token',
+    file: 'c-agents-tokens-last-used.graphql',
+    ...document('c-agents-tokens-last-used.graphql'),
+    variables: { project: MAIN_PROJECT.path },
+    requests: 1,
+    minimumCalls: 1 + SEED.agents + SEED.tokens,
+    criticalPath: 3,
+    directPath: DIRECT_PATHS.c,
+  },
+  {
+    id: 'd',
+    title: `walk ${SEED.huge} agents, first: 100`,
+    file: 'd-walk.graphql',
+    ...document('d-walk.graphql'),
+    variables: { project: HUGE_PROJECT, after: null },
+    requests: Math.ceil(SEED.huge / 100),
+    minimumCalls: Math.ceil(SEED.huge / 100),
+    criticalPath: Math.ceil(SEED.huge / 100),
+    directPath: DIRECT_PATHS.d,
+  },
+  {
+    id: 'e',
+    title: 'node(id:) for one agent',
+    file: 'e-node.graphql',
+    ...document('e-node.graphql'),
+    variables: { id: SEED.agentGlobalId },
+    requests: 1,
+    minimumCalls: 1,
+    criticalPath: 1,
+    directPath: DIRECT_PATHS.e,
+  },
+  {
+    id: 'f',
+    title: 'only agents { totalCount }',
+    file: 'f-total-count.graphql',
+    ...document('f-total-count.graphql'),
+    variables: { project: HUGE_PROJECT },
+    requests: 1,
+    minimumCalls: 1,
+    criticalPath: 1,
+    directPath: DIRECT_PATHS.f,
+  },
+];
+
+/** The "straight" target: the single REST call of (a), made straight to the simulator. */
+export const STRAIGHT = {
+  title: 'GET cluster_agents?per_page=20 straight to the simulator',
+  path: `/api/v4/projects/${encodeURIComponent(MAIN_PROJECT.path)}/cluster_agents?per_page=20`,
+  minimumCalls: 1,
+  criticalPath: 1,
+};
+
+/** The body of one GraphQL request of `op`, with the walk's cursor when there is one. */
+export function requestBody(op: BenchOperation, after?: string | null): string {
+  const variables = op.id === 'd' ? { ...op.variables, after: after ?? null } : op.variables;
+  return JSON.stringify({ query: op.query, operationName: op.operationName, variables });
+}

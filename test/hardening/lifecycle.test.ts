@@ -1,0 +1,57 @@
+import { fetch } from 'undici';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { TOKENS, startSimulator } from '../../simulator/src/index.js';
+import type { Simulator } from '../../simulator/src/index.js';
+import { spawnServer, startChildGateway } from '../helpers/child-gateway.js';
+
+let simulator: Simulator;
+beforeAll(async () => {
+  simulator = await startSimulator();
+});
+afterAll(() => simulator.close());
+
+const query = (url: string) =>
+  fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.maintainer}` },
+    body: JSON.stringify({ query: '{ project(id: "g/p") { agents(first: 2) { nodes { name } } } }' }),
+  }).then(async (res) => ({ status: res.status, body: (await res.json()) as any }));
+
+test('SIGTERM during 50 in-flight slow queries: all 50 complete, new requests are refused, exit code 0', async () => {
+  const gateway = await startChildGateway({ GITLAB_URL: simulator.url, SHUTDOWN_GRACE_MS: '10000' });
+  simulator.setLatency(1_000);
+  try {
+    const inFlight = Array.from({ length: 50 }, () => query(gateway.url));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    gateway.process.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const late = await query(gateway.url).then(
+      (res) => res.status,
+      () => 'refused',
+    );
+    expect(late).toBe('refused');
+
+    const results = await Promise.all(inFlight);
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(200));
+    expect(results.every((r) => r.body.data.project.agents.nodes.length === 2)).toBe(true);
+    expect(await gateway.exited).toBe(0);
+    expect(gateway.output()).toContain('"msg":"draining"');
+  } finally {
+    simulator.setLatency(0);
+    gateway.process.kill('SIGKILL');
+  }
+}, 30_000);
+
+test('an invalid setting stops start-up with one line naming the variable, and no stack trace', async () => {
+  const child = spawnServer({ GITLAB_URL: 'not a url' });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+  const code = await new Promise((resolve) => child.on('exit', resolve));
+  expect(code).toBe(1);
+  const lines = output.split('\n').filter((l) => l.startsWith('agent-gateway:'));
+  expect(lines).toEqual(['agent-gateway: GITLAB_URL must be an http(s) URL such as https://gitlab.example.com, got "not a url"']);
+  expect(output).not.toMatch(/\n\s+at /);
+}, 20_000);

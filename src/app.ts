@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
@@ -89,6 +90,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       : false,
     context: ({ request, record }) => createContext(client, request, record.requestId, config.maxConcurrentCallsPerRequest),
     graphiql: config.introspection ? { title: 'agent-gateway', defaultQuery: graphiqlDefaultQuery(options.exampleProject) } : false,
+    // GraphiQL served from the package itself, not a CDN: it works where the gateway cannot reach the internet.
+    renderGraphiQL,
     logging: {
       debug: (...args) => logger.debug({ msg: 'yoga', detail: args.map(String) }),
       info: (...args) => logger.info({ msg: 'yoga', detail: args.map(String) }),

@@ -1,6 +1,8 @@
 /**
- * A standalone simulator: `tsx simulator/src/cli.ts --port 8080 --seed simulator/seeds/demo.json --latency 20`.
- * Without --seed it serves the test fixture.
+ * A standalone simulator, e.g. for poking at it with curl or running the
+ * gateway against it by hand:
+ *   tsx simulator/src/cli.ts --port 8080 --seed simulator/seeds/demo.json --latency 20
+ * Without --seed it serves the test fixture (tokens `glpat-maintainer`, ...).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,12 +15,19 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     seed: { type: 'string' },
     latency: { type: 'string', default: '0' },
+    'public-url': { type: 'string' },
   },
 });
 
-const seed = values.seed ? (JSON.parse(readFileSync(values.seed, 'utf8')) as Seed) : undefined;
-const simulator = await startSimulator({ seed, port: Number(values.port), host: values.host, latencyMs: Number(values.latency) });
-process.stdout.write(`${JSON.stringify({ msg: 'GitLab simulator listening', url: simulator.url, api: `${simulator.url}/api/v4` })}\n`);
+const seed = values.seed === undefined ? undefined : (JSON.parse(readFileSync(values.seed, 'utf8')) as Seed);
+const simulator = await startSimulator({
+  seed,
+  port: Number(values.port),
+  host: values.host,
+  latencyMs: Number(values.latency),
+  publicUrl: values['public-url'],
+});
+process.stdout.write(`GitLab simulator listening on ${simulator.url} (API: ${simulator.url}/api/v4)\n`);
 const stop = () => void simulator.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

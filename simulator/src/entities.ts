@@ -1,60 +1,90 @@
+import { accessLevel, memberships } from './auth.js';
+import type { ApiRequest } from './context.js';
+import { ACCESS } from './seed.js';
 import type { SeedAgent, SeedProject, SeedToken, SeedUrlConfiguration } from './seed.js';
 import type { SimState } from './state.js';
 
-/** GitLab's REST entities (lib/api/entities/**), every key present, nil as null. */
+/** GitLab's REST entities (lib/api/entities/**): every key present, nil as null, keys in GitLab's order. */
 
+/** The notification level GitLab reports for a member who never changed it ("global"). */
+const GLOBAL_NOTIFICATIONS = 3;
+
+/** Entities::ProjectIdentity, which is also an agent's `config_project`. */
 export function projectIdentity(state: SimState, p: SeedProject) {
+  const groups = state.groupChain(p.namespace_id);
   return {
     id: p.id,
     description: p.description,
     name: p.name,
-    name_with_namespace: `${p.namespaceName} / ${p.name}`,
+    name_with_namespace: [...groups.map((g) => g.name), p.name].join(' / '),
     path: p.path,
     path_with_namespace: state.fullPath(p),
     created_at: p.created_at,
   };
 }
 
-export function projectWithAccess(state: SimState, p: SeedProject, publicUrl: string, accessLevel: number) {
+/**
+ * Entities::ProjectWithAccess, trimmed to the fields a gateway could use.
+ * `default_branch`, `readme_url` and `forks_count` need `read_code`, which a
+ * Guest of a private project lacks.
+ */
+export function projectWithAccess(req: ApiRequest, p: SeedProject) {
+  const { state, publicUrl } = req;
   const fullPath = state.fullPath(p);
   const webUrl = `${publicUrl}/${fullPath}`;
+  const apiUrl = `${publicUrl}/api/v4/projects/${p.id}`;
+  const groups = state.groupChain(p.namespace_id);
+  const group = groups.at(-1);
+  const readsCode = p.visibility !== 'private' || accessLevel(req, p) >= ACCESS.reporter;
+  const defaultBranch = p.default_branch ?? 'main';
+  const held = memberships(req, p);
+  const access = (level: number | undefined) => (level === undefined ? null : { access_level: level, notification_level: GLOBAL_NOTIFICATIONS });
   return {
     ...projectIdentity(state, p),
-    default_branch: 'main',
+    ...(readsCode ? { default_branch: defaultBranch } : {}),
     tag_list: [],
     topics: [],
-    ssh_url_to_repo: `git@${new URL(publicUrl).host}:${fullPath}.git`,
+    ssh_url_to_repo: `git@${new URL(publicUrl).hostname}:${fullPath}.git`,
     http_url_to_repo: `${webUrl}.git`,
     web_url: webUrl,
-    readme_url: `${webUrl}/-/blob/main/README.md`,
-    forks_count: 0,
+    ...(readsCode ? { readme_url: `${webUrl}/-/blob/${defaultBranch}/README.md`, forks_count: 0 } : {}),
     avatar_url: null,
     star_count: 0,
     last_activity_at: p.created_at,
     namespace: {
-      id: p.id + 100_000,
-      name: p.namespaceName.split(' / ').pop(),
-      path: p.namespace.split('/').pop(),
+      id: p.namespace_id,
+      name: group?.name ?? '',
+      path: group?.path ?? '',
       kind: 'group',
-      full_path: p.namespace,
-      parent_id: null,
+      full_path: groups.map((g) => g.path).join('/'),
+      parent_id: group?.parent_id ?? null,
       avatar_url: null,
-      web_url: `${publicUrl}/groups/${p.namespace}`,
+      web_url: `${publicUrl}/groups/${groups.map((g) => g.path).join('/')}`,
     },
-    visibility: p.visibility,
-    archived: false,
+    _links: {
+      self: apiUrl,
+      issues: `${apiUrl}/issues`,
+      merge_requests: `${apiUrl}/merge_requests`,
+      repo_branches: `${apiUrl}/repository/branches`,
+      labels: `${apiUrl}/labels`,
+      events: `${apiUrl}/events`,
+      members: `${apiUrl}/members`,
+      cluster_agents: `${apiUrl}/cluster_agents`,
+    },
     empty_repo: false,
-    permissions: {
-      project_access: accessLevel > 0 && accessLevel <= 50 ? { access_level: accessLevel, notification_level: 3 } : null,
-      group_access: null,
-    },
+    archived: false,
+    visibility: p.visibility,
+    open_issues_count: 0,
+    permissions: { project_access: access(held.project), group_access: access(held.group) },
   };
 }
 
-export function agent(state: SimState, a: SeedAgent, p: SeedProject) {
-  return { id: a.id, name: a.name, config_project: projectIdentity(state, p), created_at: a.created_at, created_by_user_id: a.created_by_user_id };
+/** Entities::Clusters::Agent, given its project's identity (the same for a whole list). */
+export function agent(a: SeedAgent, configProject: ReturnType<typeof projectIdentity>) {
+  return { id: a.id, name: a.name, config_project: configProject, created_at: a.created_at, created_by_user_id: a.created_by_user_id };
 }
 
+/** Entities::Clusters::AgentTokenBasic: what lists show, without `last_used_at`. */
 export function tokenBasic(t: SeedToken) {
   return {
     id: t.id,
@@ -67,10 +97,12 @@ export function tokenBasic(t: SeedToken) {
   };
 }
 
+/** Entities::Clusters::AgentToken: the single GET. */
 export function token(t: SeedToken) {
   return { ...tokenBasic(t), last_used_at: t.last_used_at };
 }
 
+/** Entities::Clusters::AgentUrlConfiguration (newest EE): raw PEM certificates, the key never. */
 export function urlConfiguration(c: SeedUrlConfiguration) {
   return {
     id: c.id,

@@ -1,30 +1,36 @@
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Faults } from './faults.js';
 import type { FaultConfig, FaultFilter, FaultKind } from './faults.js';
-import { createSimulatorServer } from './server.js';
-import type { RateLimitConfig, ServerControls } from './server.js';
+import { testSeed } from './fixtures.js';
+import { RateLimiter } from './rate-limit.js';
+import type { RateLimitConfig } from './rate-limit.js';
 import type { Seed, SeedAgent, SeedToken } from './seed.js';
+import { createSimulatorServer } from './server.js';
+import type { ServerControls } from './server.js';
 import { SimState } from './state.js';
 import { Stats } from './stats.js';
 import type { RecordedRequest } from './stats.js';
-import { testSeed } from './fixtures.js';
 
-export type { Seed, SeedAgent, SeedProject, SeedToken, SeedUrlConfiguration, SeedUser } from './seed.js';
+export type { Members, Seed, SeedAgent, SeedGroup, SeedProject, SeedToken, SeedUrlConfiguration, SeedUser } from './seed.js';
+export { ACCESS } from './seed.js';
 export type { FaultConfig, FaultFilter, FaultKind } from './faults.js';
-export type { RateLimitConfig } from './server.js';
+export type { RateLimitConfig } from './rate-limit.js';
 export type { RecordedRequest } from './stats.js';
 export { SimState } from './state.js';
-export { testSeed, TOKENS, PROJECTS } from './fixtures.js';
+export { AGENTS, PROJECTS, RENAMED_PATH, TOKENS, USERS, testSeed } from './fixtures.js';
 
 export interface SimulatorOptions {
+  /** The data to start from; the test fixture (`testSeed()`) by default. */
   seed?: Seed;
+  /** 0 (the default) picks a free port. */
   port?: number;
+  /** 127.0.0.1 by default. */
   host?: string;
   latencyMs?: number;
   faults?: FaultConfig | null;
+  /** Off by default. */
   rateLimit?: RateLimitConfig | null;
-  /** The GitLab URL that Link and Location headers name (defaults to the listening address). */
+  /** The GitLab URL that Link and Location headers name; the listening address by default. */
   publicUrl?: string;
 }
 
@@ -33,19 +39,26 @@ export interface Simulator {
   /** e.g. http://127.0.0.1:PORT, no trailing slash; the API is at url + '/api/v4'. */
   url: string;
   port: number;
+  /** The live data: read it to compute expectations, change it to set up a case. */
   state: SimState;
+  /** The request log (capped at 20,000 entries, dropping the older half). */
   requests: RecordedRequest[];
+  /** Requests per route template (`unmatched` for the catch-all) since the last reset. */
   counts(): Record<string, number>;
-  count(route: string): number;
+  count(routeTemplate: string): number;
   total(): number;
-  maxInFlight(route?: string): number;
+  /** Peak concurrent requests since the last reset, overall or on one route template. */
+  maxInFlight(routeTemplate?: string): number;
   resetStats(): void;
+  /** A project's agents in GitLab's order (by name). */
   agentsOf(projectId: number): SeedAgent[];
+  /** An agent's active tokens in GitLab's order (last used first, never used last). */
   activeTokensOf(agentId: number): SeedToken[];
   setLatency(ms: number): void;
   setFaults(faults: FaultConfig | null): void;
   failNext(count: number, kind: FaultKind, filter?: FaultFilter): void;
   setReceptiveAgentsEnabled(on: boolean): void;
+  /** Replaces the limiter (counts start afresh); null switches it off. */
   setRateLimit(rateLimit: RateLimitConfig | null): void;
   close(): Promise<void>;
 }
@@ -61,16 +74,21 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stats,
     faults,
     latencyMs: options.latencyMs ?? 0,
-    rateLimit: options.rateLimit ?? null,
-    publicUrl: () => options.publicUrl ?? url,
+    rateLimiter: options.rateLimit ? new RateLimiter(options.rateLimit) : null,
+    publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url,
   };
-  const server: Server = createSimulatorServer(controls);
+  const server = createSimulatorServer(controls);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
-  url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  // Bound to every interface, it is still reached over loopback.
+  const host = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
+  url = `http://${address.family === 'IPv6' ? `[${host}]` : host}:${address.port}`;
 
   return {
     url,
@@ -93,7 +111,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       state.receptiveAgentsEnabled = on;
     },
     setRateLimit: (rateLimit) => {
-      controls.rateLimit = rateLimit;
+      controls.rateLimiter = rateLimit ? new RateLimiter(rateLimit) : null;
     },
     close: () =>
       new Promise<void>((resolve) => {

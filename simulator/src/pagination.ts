@@ -1,80 +1,79 @@
-import { fail } from './responses.js';
+import type { ApiRequest } from './context.js';
+import type { Params } from './params.js';
 
-/** Kaminari's max_per_page in GitLab. */
+const DEFAULT_PER_PAGE = 20;
+/** Kaminari's max_per_page in GitLab (config/initializers/kaminari_config.rb). */
 const MAX_PER_PAGE = 100;
-/** Above this many rows GitLab stops counting (`total_count_with_limit`). */
+/** Above this many rows GitLab stops counting (`total_count_with_limit`) and drops the totals. */
 const COUNT_LIMIT = 10_000;
 
 export interface PageParams {
   page: number;
   perPage: number;
-  /** `params[:per_page]` as Grape coerced it: what Link URLs carry. */
+  /** `params[:per_page]` as Grape coerced it, uncapped: what Link URLs carry. */
   requestedPerPage: number;
 }
 
-/** Grape's coercion of `page` and `per_page` (lib/api/pagination_params.rb); errors are collected, as Grape does. */
-export function pageParams(query: URLSearchParams): PageParams {
-  const problems: string[] = [];
-  const integer = (name: string, fallback: number): number => {
-    const raw = query.get(name);
-    if (raw === null || raw === '') return fallback;
-    if (!/^[-+]?\d+$/.test(raw.trim())) {
-      problems.push(`${name} is invalid`);
-      return fallback;
-    }
-    return Number(raw);
-  };
-  const page = integer('page', 1);
-  const requestedPerPage = integer('per_page', 20);
-  if (requestedPerPage === 0 && problems.length === 0) problems.push('per_page does not have a valid value');
-  if (problems.length > 0) throw fail.param(problems);
+/**
+ * `use :pagination` (lib/api/pagination_params.rb) and Kaminari's reading of
+ * it. Only `per_page=0` is refused: `verify_pagination_params!` is not called
+ * on these routes, so a page below 1 is page 1 and a negative per_page is the
+ * default.
+ */
+export function pageParams(params: Params): PageParams {
+  const page = params.optionalInteger('page', 1);
+  const requestedPerPage = params.optionalInteger('per_page', DEFAULT_PER_PAGE);
+  if (requestedPerPage === 0) params.reject('per_page', 'does not have a valid value');
   return {
-    page: page < 1 ? 1 : page,
-    perPage: requestedPerPage < 1 ? 20 : Math.min(requestedPerPage, MAX_PER_PAGE),
+    page: Math.max(page, 1),
+    perPage: requestedPerPage < 0 ? DEFAULT_PER_PAGE : Math.min(requestedPerPage, MAX_PER_PAGE),
     requestedPerPage,
   };
 }
 
-/** Rails' `to_query`: keys sorted, CGI-escaped. */
-function toQuery(params: Record<string, string | number>): string {
-  return Object.keys(params)
+/** Ruby's CGI.escape: only `a-zA-Z0-9_.-~` stay, a space becomes `+`. */
+function cgiEscape(text: string): string {
+  return encodeURIComponent(text)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/** Rails' Hash#to_query: the escaped `key=value` pairs, sorted. */
+function toQuery(params: Record<string, unknown>): string {
+  return Object.entries(params)
+    .map(([key, value]) => `${cgiEscape(key)}=${cgiEscape(value === null || value === undefined ? '' : String(value))}`)
     .sort()
-    .map((key) => `${encodeURIComponent(key)}=${encodeURIComponent(String(params[key])).replace(/%20/g, '+')}`)
     .join('&');
 }
 
 /**
- * One page of `rows` with GitLab's offset-pagination headers
- * (lib/gitlab/pagination/offset_header_builder.rb). `linkParams` are every
- * Grape param of the route, route params (`id`, `agent_id`) included.
+ * One page of `rows` with GitLab's headers (lib/gitlab/pagination/offset_pagination.rb,
+ * offset_header_builder.rb). Link URLs carry every Grape param: the query's,
+ * and the route's (`id`, `agent_id`), which the caller passes coerced.
  */
-export function paginate<T>(rows: T[], params: PageParams, linkBase: string, linkParams: Record<string, string | number>): { items: T[]; headers: Record<string, string> } {
+export function paginate<T>(req: ApiRequest, rows: T[], params: PageParams, routeParams: Record<string, string | number>): { items: T[]; headers: Record<string, string> } {
   const { page, perPage } = params;
   const total = rows.length;
   const counted = total <= COUNT_LIMIT;
   const totalPages = Math.max(1, Math.ceil(total / perPage));
   const start = (page - 1) * perPage;
   const items = rows.slice(start, start + perPage);
-  const outOfRange = page > totalPages;
-  const next = !outOfRange && page < totalPages ? page + 1 : null;
-  const prev = !outOfRange && page > 1 ? page - 1 : null;
-  const link = (n: number, rel: string) => `<${linkBase}?${toQuery({ ...linkParams, page: n, per_page: params.requestedPerPage })}>; rel="${rel}"`;
-  const links = [
-    ...(prev ? [link(prev, 'prev')] : []),
-    ...(next ? [link(next, 'next')] : []),
-    link(1, 'first'),
-    ...(counted ? [link(totalPages, 'last')] : []),
-  ];
-  const headers: Record<string, string> = {
-    'x-per-page': String(perPage),
-    'x-page': String(page),
-    'x-next-page': next ? String(next) : '',
-    'x-prev-page': prev ? String(prev) : '',
-    link: links.join(', '),
+  // Kaminari's out_of_range? page has neither a next nor a previous page.
+  const outOfRange = start >= total && page > 1;
+  const next = !outOfRange && start + perPage < total ? page + 1 : undefined;
+  const prev = !outOfRange && page > 1 ? page - 1 : undefined;
+  const base = `${req.publicUrl}/api/v4${req.path}`;
+  const link = (n: number, rel: string) => `<${base}?${toQuery({ ...req.input, ...routeParams, page: n, per_page: params.requestedPerPage })}>; rel="${rel}"`;
+  const links = [prev && link(prev, 'prev'), next && link(next, 'next'), link(1, 'first'), counted && link(totalPages, 'last')].filter(Boolean);
+  return {
+    items,
+    headers: {
+      'X-Per-Page': String(perPage),
+      'X-Page': String(page),
+      'X-Next-Page': next ? String(next) : '',
+      'X-Prev-Page': prev ? String(prev) : '',
+      Link: links.join(', '),
+      ...(counted ? { 'X-Total': String(total), 'X-Total-Pages': String(totalPages) } : {}),
+    },
   };
-  if (counted) {
-    headers['x-total'] = String(total);
-    headers['x-total-pages'] = String(totalPages);
-  }
-  return { items, headers };
 }

@@ -1,13 +1,13 @@
 import type { ApiRequest } from './context.js';
 import type { SimResponse } from './responses.js';
-import { getProject } from './routes/projects.js';
 import { deleteAgent, getAgent, listAgents, registerAgent } from './routes/agents.js';
+import { getProject } from './routes/projects.js';
 import { createToken, getToken, listTokens, revokeToken } from './routes/tokens.js';
 import { createUrlConfiguration, deleteUrlConfiguration, getUrlConfiguration, listUrlConfigurations } from './routes/url-configurations.js';
 
-type Handler = (req: ApiRequest) => SimResponse;
+export type Handler = (req: ApiRequest) => SimResponse;
 
-/** The 13 routes, as `METHOD template`: the template is also the name requests are counted under. */
+/** The routes, each named `METHOD template`: the name is also what requests are counted under. */
 const ROUTES: [string, Handler][] = [
   ['GET /projects/:id', getProject],
   ['GET /projects/:id/cluster_agents', listAgents],
@@ -35,18 +35,30 @@ export interface Match {
   handler: Handler;
 }
 
-/** Matches a path below /api/v4 (segments still encoded: `g%2Fp` is one segment, as GitLab's `[^/]+` requires). */
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * Finds the route for a path below /api/v4. Segments are split before
+ * decoding, so `g%2Fp` is one segment (GitLab's `id: /[^\/]+/`) and a raw
+ * `g/p` matches nothing. Grape answers HEAD with the GET route.
+ */
 export function match(method: string, path: string): Match | undefined {
+  const wanted = method === 'HEAD' ? 'GET' : method;
   const segments = path.split('/').slice(1);
   for (const route of COMPILED) {
-    if (route.method !== method || route.segments.length !== segments.length) continue;
+    if (route.method !== wanted || route.segments.length !== segments.length) continue;
     const params: Record<string, string> = {};
     const hit = route.segments.every((part, i) => {
-      if (part.startsWith(':')) {
-        params[part.slice(1)] = segments[i]!;
-        return segments[i] !== '';
-      }
-      return part === segments[i];
+      const segment = segments[i]!;
+      if (!part.startsWith(':')) return part === segment;
+      params[part.slice(1)] = decode(segment);
+      return segment !== '';
     });
     if (hit) return { route: route.name, params, handler: route.handler };
   }

@@ -1,7 +1,13 @@
-/** The simulator's data, as plain JSON: a seed file is exactly this shape. */
+/**
+ * The simulator's data as plain JSON: a seed file is exactly this shape, and
+ * `SimState` holds the same records. Field names follow GitLab's columns.
+ */
 
 /** GitLab's access levels (gitlab-behaviour.md 4). */
 export const ACCESS = { guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
+
+/** User id (a JSON key, so a string) → access level. */
+export type Members = Record<string, number>;
 
 export interface SeedUser {
   id: number;
@@ -9,24 +15,35 @@ export interface SeedUser {
   name: string;
   /** Personal access tokens that authenticate as this user. */
   tokens: string[];
+  /** An instance administrator: every ability on every project. */
   admin?: boolean;
+}
+
+export interface SeedGroup {
+  id: number;
+  name: string;
+  path: string;
+  /** The parent group, for subgroups. */
+  parent_id: number | null;
+  /** Group members; their level applies to every project below the group. */
+  members?: Members;
 }
 
 export interface SeedProject {
   id: number;
   name: string;
   path: string;
-  /** Full path of the namespace, e.g. `group/sub`. */
-  namespace: string;
-  /** Display name of the namespace chain, e.g. `Group / Sub`. */
-  namespaceName: string;
+  /** The group the project lives in; its full path is the group chain's paths plus `path`. */
+  namespace_id: number;
   description: string | null;
   created_at: string;
   visibility: 'private' | 'internal' | 'public';
-  /** user id → access level. */
-  members: Record<string, number>;
-  /** Old full paths that redirect here (renamed projects). */
-  previousPaths?: string[];
+  /** Defaults to `main`. */
+  default_branch?: string;
+  /** Direct project members (group members are inherited on top). */
+  members?: Members;
+  /** Old full paths that still redirect here, as after a rename or transfer. */
+  previous_paths?: string[];
 }
 
 export interface SeedAgent {
@@ -34,6 +51,9 @@ export interface SeedAgent {
   project_id: number;
   name: string;
   created_at: string;
+  /** What `If-Unmodified-Since` is compared with; defaults to `created_at`. */
+  updated_at?: string;
+  /** Null once the creating user is deleted (FK `on_delete: :nullify`). */
   created_by_user_id: number | null;
 }
 
@@ -52,16 +72,21 @@ export interface SeedUrlConfiguration {
   id: number;
   agent_id: number;
   url: string;
+  /** Base64 of the raw 32-byte Ed25519 public key (JWT mode), else null. */
   public_key: string | null;
+  /** PEM (certificate mode), else null. */
   client_cert: string | null;
-  /** Stored, never returned. */
+  /** PEM; stored, never returned. */
   client_key: string | null;
   ca_cert: string | null;
   tls_host: string | null;
+  /** What `If-Unmodified-Since` is compared with. */
+  updated_at?: string;
 }
 
 export interface Seed {
   users: SeedUser[];
+  groups: SeedGroup[];
   projects: SeedProject[];
   agents: SeedAgent[];
   tokens: SeedToken[];

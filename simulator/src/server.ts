@@ -1,139 +1,144 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { ApiRequest } from './context.js';
-import { tokenOf } from './context.js';
-import type { Faults, FaultKind } from './faults.js';
-import { match } from './router.js';
+import { tokenOf } from './auth.js';
+import { readBodyParams } from './body.js';
+import { faultResponse } from './faults.js';
+import type { Faults } from './faults.js';
+import type { RateLimiter } from './rate-limit.js';
 import { ApiError, fail } from './responses.js';
 import type { SimResponse } from './responses.js';
+import { match } from './router.js';
+import type { Match } from './router.js';
+import type { SeedUser } from './seed.js';
 import type { SimState } from './state.js';
-import type { Stats } from './stats.js';
+import type { RecordedRequest, Stats } from './stats.js';
 
-export interface RateLimitConfig {
-  /** Requests allowed per token (or per address without one) in each window. */
-  limit: number;
-  windowMs: number;
-}
-
+/** What the simulator's controls change while it runs. */
 export interface ServerControls {
   state: SimState;
   stats: Stats;
   faults: Faults;
   latencyMs: number;
-  rateLimit: RateLimitConfig | null;
+  rateLimiter: RateLimiter | null;
+  /** The GitLab URL that Link and Location headers name. */
   publicUrl: () => string;
 }
 
-const COMMON_HEADERS = { 'x-frame-options': 'SAMEORIGIN', 'x-content-type-options': 'nosniff' };
+const API_PREFIX = '/api/v4';
+/** Set on every answer by api.rb's first `before` block. */
+const COMMON_HEADERS = { 'X-Frame-Options': 'SAMEORIGIN', 'X-Content-Type-Options': 'nosniff' };
 
-async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return {};
-  if ((req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
-  try {
-    const body: unknown = JSON.parse(text);
-    return typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  } catch {
-    return {};
+const header = (req: IncomingMessage, name: string) => {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+};
+
+function send(res: ServerResponse, answer: SimResponse, holdBodyMs: number, done: () => void): void {
+  const headers: Record<string, string | number> = { ...COMMON_HEADERS, ...answer.headers };
+  let payload = '';
+  if (answer.body !== undefined) {
+    payload = JSON.stringify(answer.body);
+    headers['Content-Type'] = 'application/json';
+  } else if (answer.text !== undefined) {
+    payload = answer.text;
+    if (answer.contentType) headers['Content-Type'] = answer.contentType;
   }
-}
-
-function send(res: ServerResponse, answer: SimResponse, slowBodyMs = 0): void {
-  const isText = answer.text !== undefined;
-  const payload = answer.status === 204 ? '' : isText ? answer.text! : JSON.stringify(answer.body ?? null);
-  res.writeHead(answer.status, {
-    ...COMMON_HEADERS,
-    'content-type': isText ? 'text/plain' : 'application/json',
-    'content-length': Buffer.byteLength(payload),
-    ...answer.headers,
-  });
-  if (slowBodyMs > 0) {
-    res.flushHeaders();
-    setTimeout(() => res.end(payload), slowBodyMs);
-  } else {
+  if (answer.status !== 204) headers['Content-Length'] = Buffer.byteLength(payload);
+  res.writeHead(answer.status, headers);
+  if (holdBodyMs <= 0) {
     res.end(payload);
+    done();
+    return;
+  }
+  res.flushHeaders();
+  setTimeout(() => {
+    res.end(payload);
+    done();
+  }, holdBodyMs);
+}
+
+/** The request line, taken apart once. */
+interface Target {
+  /** As sent: path and query. */
+  url: string;
+  method: string;
+  /** The path below /api/v4, undefined outside it. */
+  path: string | undefined;
+  /** The raw query string, without `?`. */
+  search: string;
+  query: URLSearchParams;
+  found: Match | undefined;
+  /** The route template, or `unmatched`. */
+  route: string;
+}
+
+function parseTarget(req: IncomingMessage): Target {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const pathname = q < 0 ? url : url.slice(0, q);
+  const search = q < 0 ? '' : url.slice(q + 1);
+  const method = req.method ?? 'GET';
+  const path = pathname.startsWith(`${API_PREFIX}/`) ? pathname.slice(API_PREFIX.length) : undefined;
+  const found = path === undefined ? undefined : match(method, path);
+  return { url, method, path, search, query: new URLSearchParams(search), found, route: found?.route ?? 'unmatched' };
+}
+
+/**
+ * Grape's order for one API request: the route (the catch-all when none
+ * matches), the body (Formatter middleware), authentication (`before {
+ * authenticate! }`), then the route's own checks.
+ */
+async function respond(req: IncomingMessage, target: Target, user: SeedUser | undefined, controls: ServerControls): Promise<SimResponse> {
+  const { method, path, search, query, found } = target;
+  try {
+    const body = await readBodyParams(req);
+    if (path === undefined && req.url?.startsWith('/api/v3/')) throw fail.grape(410, 'API V3 is no longer supported. Use API V4 instead.');
+    if (!found || path === undefined) throw fail.noRoute();
+    if (!user) throw fail.unauthorized();
+    return found.handler({
+      method,
+      path,
+      search,
+      route: found.params,
+      input: { ...Object.fromEntries(query), ...body },
+      headers: req.headers,
+      user,
+      state: controls.state,
+      publicUrl: controls.publicUrl(),
+    });
+  } catch (err) {
+    if (err instanceof ApiError) return err.response;
+    // A simulator bug: answer as GitLab's `handle_api_exception` does, and say why.
+    console.error(err);
+    return { status: 500, body: { message: '500 Internal Server Error' } };
   }
 }
 
-/** Rack::Attack's throttled answer (gitlab-behaviour.md 1.7). */
-function throttled(limit: number, resetAt: number): SimResponse {
-  const retryAfter = Math.max(1, Math.ceil((resetAt - Date.now()) / 1000));
-  return {
-    status: 429,
-    text: 'Retry later\n',
-    headers: {
-      'retry-after': String(retryAfter),
-      'ratelimit-name': 'throttle_authenticated_api',
-      'ratelimit-limit': String(limit),
-      'ratelimit-observed': String(limit + 1),
-      'ratelimit-remaining': '0',
-      'ratelimit-reset': String(Math.ceil(resetAt / 1000)),
-      'ratelimit-resettime': new Date(resetAt).toUTCString(),
-    },
-  };
-}
-
-function faultAnswer(kind: FaultKind): SimResponse | undefined {
-  switch (kind) {
-    case '429':
-      return throttled(1, Date.now() + 1_000);
-    case '500':
-    case '502':
-    case '503':
-    case '504':
-      return { status: Number(kind), body: { message: `${kind} ${kind === '500' ? 'Internal Server Error' : 'Service Unavailable'}` } };
-    default:
-      return undefined;
-  }
-}
-
+/** Faults, then the rate limiter, then GitLab itself: each request is recorded, whatever answers it. */
 export function createSimulatorServer(controls: ServerControls): Server {
-  const windows = new Map<string, { start: number; count: number }>();
-
-  function rateLimited(key: string): SimResponse | undefined {
-    const limit = controls.rateLimit;
-    if (!limit) return undefined;
-    const now = Date.now();
-    let window = windows.get(key);
-    if (!window || now - window.start >= limit.windowMs) {
-      window = { start: now, count: 0 };
-      windows.set(key, window);
-    }
-    window.count++;
-    return window.count > limit.limit ? throttled(limit.limit, window.start + limit.windowMs) : undefined;
-  }
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://simulator');
-    const method = req.method ?? 'GET';
-    const path = url.pathname.startsWith('/api/v4/') ? url.pathname.slice('/api/v4'.length) : undefined;
-    const found = path === undefined ? undefined : match(method, path);
-    const route = found?.route ?? 'unmatched';
-    const token = tokenOf(req.headers, url.searchParams);
-    const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
-    const record = {
+    const target = parseTarget(req);
+    const { method, route, path, search } = target;
+    const token = tokenOf(req.headers, target.query);
+    const record: RecordedRequest = {
       method,
       route,
-      path: `${path ?? url.pathname}${url.search}`,
-      status: 0 as number | 'reset' | 'hang',
+      path: path === undefined ? target.url : path + (target.url.includes('?') ? `?${search}` : ''),
+      status: 0,
       token,
-      requestId: header('x-request-id'),
-      traceparent: header('traceparent'),
+      requestId: header(req, 'x-request-id'),
+      traceparent: header(req, 'traceparent'),
       startedAt: Date.now(),
       endedAt: 0,
     };
     controls.stats.begin(route);
-    const finish = (status: number | 'reset' | 'hang') => {
+    const finish = (status: RecordedRequest['status']) => {
       record.status = status;
       record.endedAt = Date.now();
       controls.stats.end(record);
     };
 
-    const body = await readBody(req);
     if (controls.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, controls.latencyMs));
-
     const fault = controls.faults.pick(method, route);
     if (fault === 'reset') {
       finish('reset');
@@ -141,42 +146,27 @@ export function createSimulatorServer(controls: ServerControls): Server {
       return;
     }
     if (fault === 'hang') {
-      finish('hang');
+      // In flight until the caller gives up (or the simulator closes).
+      if (req.socket.destroyed) finish('hang');
+      else req.socket.once('close', () => finish('hang'));
       return;
     }
-    let answer = fault ? faultAnswer(fault) : undefined;
-    answer ??= rateLimited(token ?? req.socket.remoteAddress ?? '');
-    if (!answer) {
-      try {
-        if (!found || path === undefined) throw fail.noRoute();
-        const user = token === undefined ? undefined : controls.state.userByToken(token);
-        if (!user) throw fail.unauthorized();
-        const apiRequest: ApiRequest = {
-          method,
-          path,
-          params: found.params,
-          query: url.searchParams,
-          headers: req.headers,
-          body,
-          user,
-          state: controls.state,
-          publicUrl: controls.publicUrl(),
-        };
-        answer = found.handler(apiRequest);
-      } catch (err) {
-        if (!(err instanceof ApiError)) throw err;
-        answer = { status: err.status, body: err.body, headers: err.headers };
-      }
-    }
-    finish(answer.status);
-    send(res, answer, fault === 'slow-body' ? controls.faults.slowBodyMs : 0);
+    const user = token === undefined ? undefined : controls.state.userByToken(token);
+    const answer =
+      fault !== undefined && fault !== 'slow-body'
+        ? faultResponse(fault)
+        : (controls.rateLimiter?.check(user ? { userId: user.id } : { address: req.socket.remoteAddress ?? '' }) ?? (await respond(req, target, user, controls)));
+    send(res, answer, fault === 'slow-body' ? controls.faults.slowBodyMs : 0, () => finish(answer.status));
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, { status: 500, body: { message: '500 Internal Server Error' } });
+    handle(req, res).catch((err: unknown) => {
+      console.error(err);
+      if (!res.headersSent) res.writeHead(500).end();
     });
   });
+  // Keep-alive well beyond Node's 5 s default, so benchmarks reuse their sockets.
   server.keepAliveTimeout = 60_000;
+  server.headersTimeout = 65_000;
   return server;
 }

@@ -1,8 +1,23 @@
-import type { Seed, SeedAgent, SeedProject, SeedToken, SeedUrlConfiguration, SeedUser } from './seed.js';
+import type { Seed, SeedAgent, SeedGroup, SeedProject, SeedToken, SeedUrlConfiguration, SeedUser } from './seed.js';
 
-/** The simulator's mutable data, with the orderings GitLab's finders use. */
+const byName = (a: SeedAgent, b: SeedAgent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+/** `order(last_used_at: :desc).nulls_last`; GitLab adds no tie-break, the table's creation order shows through. */
+const byLastUse = (a: SeedToken, b: SeedToken) => {
+  if (a.last_used_at === b.last_used_at) return a.id - b.id;
+  if (a.last_used_at === null) return 1;
+  if (b.last_used_at === null) return -1;
+  return a.last_used_at < b.last_used_at ? 1 : -1;
+};
+
+/**
+ * The simulator's mutable data, open to tests: they may read and change the
+ * arrays directly. The methods are the lookups and orderings GitLab's
+ * finders use, so tests can compute the answers they expect.
+ */
 export class SimState {
   users: SeedUser[];
+  groups: SeedGroup[];
   projects: SeedProject[];
   agents: SeedAgent[];
   tokens: SeedToken[];
@@ -13,11 +28,13 @@ export class SimState {
   constructor(seed: Seed) {
     const copy = structuredClone(seed);
     this.users = copy.users;
+    this.groups = copy.groups;
     this.projects = copy.projects;
     this.agents = copy.agents;
     this.tokens = copy.tokens;
     this.urlConfigurations = copy.urlConfigurations;
     this.receptiveAgentsEnabled = copy.receptiveAgentsEnabled ?? false;
+    // One sequence for every table, so an id of the wrong kind never finds anything by accident.
     const ids = [...this.agents, ...this.tokens, ...this.urlConfigurations].map((r) => r.id);
     this.nextId = Math.max(1000, ...ids) + 1;
   }
@@ -30,31 +47,50 @@ export class SimState {
     return this.users.find((u) => u.tokens.includes(token));
   }
 
+  /** The group and its ancestors, root first. */
+  groupChain(groupId: number): SeedGroup[] {
+    const chain: SeedGroup[] = [];
+    for (let g = this.groups.find((x) => x.id === groupId); g; g = g.parent_id === null ? undefined : this.groups.find((x) => x.id === g!.parent_id)) {
+      chain.unshift(g);
+    }
+    return chain;
+  }
+
   fullPath(project: SeedProject): string {
-    return `${project.namespace}/${project.path}`;
+    return [...this.groupChain(project.namespace_id).map((g) => g.path), project.path].join('/');
   }
 
-  /** AgentsFinder: ordered by name. */
+  project(id: number): SeedProject | undefined {
+    return this.projects.find((p) => p.id === id);
+  }
+
+  /** `find_by_full_path`: case-insensitive. */
+  projectByPath(fullPath: string): SeedProject | undefined {
+    const wanted = fullPath.toLowerCase();
+    return this.projects.find((p) => this.fullPath(p).toLowerCase() === wanted);
+  }
+
+  /** The redirect routes a rename leaves behind, also case-insensitive. */
+  projectByPreviousPath(fullPath: string): SeedProject | undefined {
+    const wanted = fullPath.toLowerCase();
+    return this.projects.find((p) => p.previous_paths?.some((old) => old.toLowerCase() === wanted));
+  }
+
+  /** AgentsFinder: the project's agents ordered by name. */
   agentsOf(projectId: number): SeedAgent[] {
-    return this.agents.filter((a) => a.project_id === projectId).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return this.agents.filter((a) => a.project_id === projectId).sort(byName);
   }
 
-  /** `agent.active_agent_tokens`: last_used_at DESC NULLS LAST, then creation order. */
+  /** `agent.active_agent_tokens`: active only, last used first, never used last. */
   activeTokensOf(agentId: number): SeedToken[] {
-    return this.tokens
-      .filter((t) => t.agent_id === agentId && t.status === 'active')
-      .sort((a, b) => {
-        if (a.last_used_at === b.last_used_at) return a.id - b.id;
-        if (a.last_used_at === null) return 1;
-        if (b.last_used_at === null) return -1;
-        return a.last_used_at < b.last_used_at ? 1 : -1;
-      });
+    return this.tokens.filter((t) => t.agent_id === agentId && t.status === 'active').sort(byLastUse);
   }
 
   urlConfigurationOf(agentId: number): SeedUrlConfiguration | undefined {
     return this.urlConfigurations.find((c) => c.agent_id === agentId);
   }
 
+  /** The database cascades an agent's deletion to its tokens and URL configuration. */
   deleteAgent(agentId: number): void {
     this.agents = this.agents.filter((a) => a.id !== agentId);
     this.tokens = this.tokens.filter((t) => t.agent_id !== agentId);

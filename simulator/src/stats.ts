@@ -1,24 +1,26 @@
 export interface RecordedRequest {
   method: string;
-  /** e.g. `GET /projects/:id/cluster_agents`; `unmatched` for the catch-all. */
+  /** e.g. `GET /projects/:id/cluster_agents`; `unmatched` for anything the catch-all answers. */
   route: string;
-  /** Path and query below /api/v4, as sent. */
+  /** Path and query below /api/v4, as sent (the full path when outside /api/v4). */
   path: string;
+  /** The HTTP status, or what happened instead of an answer. */
   status: number | 'reset' | 'hang';
-  /** The token the request carried, if any. */
+  /** The token the request carried, if any, valid or not. */
   token: string | undefined;
   /** X-Request-Id, when the caller sent one. */
   requestId: string | undefined;
   /** traceparent, when the caller sent one. */
   traceparent: string | undefined;
+  /** Epoch ms when the request arrived and when it was answered (or given up). */
   startedAt: number;
   endedAt: number;
 }
 
-/** The log is capped so that a long benchmark cannot grow it without bound; the counters are not. */
+/** The log is capped so that a long benchmark cannot grow it without bound (the counters are not); the older half goes at once. */
 const LOG_LIMIT = 20_000;
 
-/** Request accounting, so tests can assert how many REST calls a query made and how many were in flight at once. */
+/** Request accounting, so tests can assert how many REST calls were made and how many were in flight at once. */
 export class Stats {
   readonly requests: RecordedRequest[] = [];
   private readonly perRoute = new Map<string, number>();
@@ -33,15 +35,15 @@ export class Stats {
     this.perRoute.set(route, (this.perRoute.get(route) ?? 0) + 1);
     const now = (this.inFlight.get(route) ?? 0) + 1;
     this.inFlight.set(route, now);
-    this.peak.set(route, Math.max(this.peak.get(route) ?? 0, now));
+    if (now > (this.peak.get(route) ?? 0)) this.peak.set(route, now);
     this.inFlightAll++;
-    this.peakAll = Math.max(this.peakAll, this.inFlightAll);
+    if (this.inFlightAll > this.peakAll) this.peakAll = this.inFlightAll;
   }
 
   end(record: RecordedRequest): void {
     this.inFlight.set(record.route, (this.inFlight.get(record.route) ?? 1) - 1);
     this.inFlightAll--;
-    if (this.requests.length >= LOG_LIMIT) this.requests.shift();
+    if (this.requests.length >= LOG_LIMIT) this.requests.splice(0, LOG_LIMIT / 2);
     this.requests.push(record);
   }
 
@@ -57,10 +59,12 @@ export class Stats {
     return this.all;
   }
 
+  /** The peak of concurrent requests since the last reset, overall or on one route. */
   maxInFlight(route?: string): number {
     return route === undefined ? this.peakAll : (this.peak.get(route) ?? 0);
   }
 
+  /** Forgets the log and the counters; requests still in flight stay counted as in flight. */
   reset(): void {
     this.requests.length = 0;
     this.perRoute.clear();

@@ -1,124 +1,134 @@
-import { X509Certificate, createPrivateKey, generateKeyPairSync } from 'node:crypto';
-import { authorize, checkUnmodifiedSince, findAgent, integerParam, optionalString, requiredString, userProject } from '../context.js';
+import { authorize } from '../auth.js';
 import type { ApiRequest } from '../context.js';
 import { urlConfiguration as configEntity } from '../entities.js';
+import { findAgent, userProject } from '../finders.js';
+import { Params } from '../params.js';
+import { generateEd25519PublicKey, isCertificatePem, isPrivateKeyPem } from '../pem.js';
+import { checkUnmodifiedSince } from '../preconditions.js';
 import { created, fail, noContent, ok } from '../responses.js';
 import type { SimResponse } from '../responses.js';
 import { ACCESS } from '../seed.js';
-import type { SeedProject } from '../seed.js';
+import type { SeedAgent, SeedProject, SeedUrlConfiguration } from '../seed.js';
+import { isBlank } from '../validations.js';
 
-const HOSTNAME = /^(?=.{1,253}$)[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?(\.[a-zA-Z0-9]([-a-zA-Z0-9]{0,61}[a-zA-Z0-9])?)*$/;
+/** HostValidator: `URI.parse("http://#{value}").host == value`, so an RFC 3986 host with no scheme, port, path or user. */
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|(?:%[0-9A-Fa-f]{2}|[-!$&'()*+,.0-9;=A-Z_a-z~])+)$/;
+
+/** The `url: { schemes: %w[grpc grpcs] }` validator: a parseable URL with one of the schemes and a host. */
+function isAgentUrl(url: string): boolean {
+  if (/\s/.test(url)) return false;
+  try {
+    const parsed = new URL(url);
+    return (parsed.protocol === 'grpc:' || parsed.protocol === 'grpcs:') && parsed.host !== '';
+  } catch {
+    return false;
+  }
+}
 
 /**
- * The `before` block of these routes: the project is looked up first (so an
- * unknown one is `404 Project Not Found`), then the instance setting.
+ * The `before` block of these routes, which runs ahead of parameter
+ * validation: the project lookup (so an unknown one is `404 Project Not
+ * Found`), then the instance setting (`404 Not Found` when off).
  */
-function gate(req: ApiRequest): SeedProject {
+function receptiveProject(req: ApiRequest): SeedProject {
   const project = userProject(req);
   if (!req.state.receptiveAgentsEnabled) throw fail.notFound();
   return project;
 }
 
-function isCertificate(pem: string): boolean {
-  try {
-    new X509Certificate(pem);
-    return /-----BEGIN CERTIFICATE-----/.test(pem);
-  } catch {
-    return false;
-  }
-}
-
-function isPrivateKey(pem: string): boolean {
-  try {
-    createPrivateKey(pem);
-    return /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem);
-  } catch {
-    return false;
-  }
-}
-
-/** Base64 of the raw 32-byte Ed25519 verify key, as the entity renders `public_key`. */
-function ed25519PublicKey(): string {
-  const der = generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' });
-  return der.subarray(der.length - 32).toString('base64');
+/** `authorize! :admin_cluster` (Maintainer, even to read: the docs say Developer), then AgentsFinder. */
+function maintainedAgent(req: ApiRequest, project: SeedProject, agentId: number): SeedAgent {
+  authorize(req, project, ACCESS.maintainer);
+  return findAgent(req, project, agentId);
 }
 
 /** `find_url_configuration`: only the agent's own configuration, else `404 Not Found` (capital F). */
-function ownConfiguration(req: ApiRequest, agentId: number) {
-  const id = integerParam(req, 'url_configuration_id');
-  const config = req.state.urlConfigurationOf(agentId);
+function ownConfiguration(req: ApiRequest, agent: SeedAgent, id: number): SeedUrlConfiguration {
+  const config = req.state.urlConfigurationOf(agent.id);
   if (!config || config.id !== id) throw fail.notFound();
   return config;
 }
 
-/** GET …/url_configurations: not paginated; admin_cluster, although the docs say Developer. */
+/** Clusters::Agents::UrlConfiguration's validations, in declaration order. */
+function configErrors(config: Omit<SeedUrlConfiguration, 'id' | 'public_key'>, certificateMode: boolean): string[] {
+  const errors: string[] = [];
+  if (!isAgentUrl(config.url)) errors.push('Url is not a valid URL');
+  if (config.ca_cert !== null && !isCertificatePem(config.ca_cert)) errors.push('Ca cert must be a valid PEM certificate');
+  if (config.tls_host !== null && !HOST.test(config.tls_host)) errors.push('Tls host must be a valid hostname!');
+  if (certificateMode && !(config.client_cert !== null && isCertificatePem(config.client_cert))) errors.push('Client cert must be a valid PEM certificate');
+  if (certificateMode && !(config.client_key !== null && isPrivateKeyPem(config.client_key))) errors.push('Client key must be a valid PEM private key');
+  return errors;
+}
+
+/** GET …/cluster_agents/:agent_id/url_configurations: `[cfg]` or `[]`, not paginated. */
 export function listUrlConfigurations(req: ApiRequest): SimResponse {
-  const project = gate(req);
-  const agentId = integerParam(req, 'agent_id');
-  authorize(req, project, ACCESS.maintainer);
-  const config = req.state.urlConfigurationOf(findAgent(req, project, agentId).id);
+  const project = receptiveProject(req);
+  const params = new Params(req);
+  const agentId = params.integer('agent_id');
+  params.check();
+  const config = req.state.urlConfigurationOf(maintainedAgent(req, project, agentId).id);
   return ok(config ? [configEntity(config)] : []);
 }
 
 /** GET …/url_configurations/:url_configuration_id */
 export function getUrlConfiguration(req: ApiRequest): SimResponse {
-  const project = gate(req);
-  const agentId = integerParam(req, 'agent_id');
-  authorize(req, project, ACCESS.maintainer);
-  return ok(configEntity(ownConfiguration(req, findAgent(req, project, agentId).id)));
+  const project = receptiveProject(req);
+  const params = new Params(req);
+  const agentId = params.integer('agent_id');
+  const configId = params.integer('url_configuration_id');
+  params.check();
+  return ok(configEntity(ownConfiguration(req, maintainedAgent(req, project, agentId), configId)));
 }
 
-/** POST …/url_configurations: CreateUrlConfigurationService, then the model's validations. */
+/**
+ * POST …/url_configurations: CreateUrlConfigurationService. A `client_key`
+ * selects certificate mode; without one a `client_cert` is dropped and an
+ * Ed25519 key pair is generated (JWT mode). Blank strings are stored as null.
+ */
 export function createUrlConfiguration(req: ApiRequest): SimResponse {
-  const project = gate(req);
-  const agentId = integerParam(req, 'agent_id');
-  const url = requiredString(req, 'url');
-  const blankToNull = (name: string) => {
-    const value = optionalString(req, name);
-    return value === null || value.trim() === '' ? null : value;
-  };
-  const clientKey = blankToNull('client_key');
-  // A certificate without its key is silently dropped: JWT mode (gitlab-behaviour.md 3.12).
-  const clientCert = clientKey ? blankToNull('client_cert') : null;
-  const caCert = blankToNull('ca_cert');
-  const tlsHost = blankToNull('tls_host');
-  authorize(req, project, ACCESS.maintainer);
-  const agent = findAgent(req, project, agentId);
+  const project = receptiveProject(req);
+  const params = new Params(req);
+  const agentId = params.integer('agent_id');
+  const url = params.requiredString('url');
+  const clientCert = params.optionalString('client_cert');
+  const clientKey = params.optionalString('client_key');
+  const caCert = params.optionalString('ca_cert');
+  const tlsHost = params.optionalString('tls_host');
+  params.check();
+  const agent = maintainedAgent(req, project, agentId);
   if (req.state.urlConfigurationOf(agent.id)) throw fail.badRequest('URL configuration already exists for this agent');
-  const problems: string[] = [];
-  let scheme = '';
-  try {
-    scheme = new URL(url).protocol;
-  } catch {
-    scheme = '';
-  }
-  if (scheme !== 'grpc:' && scheme !== 'grpcs:') problems.push('Url is not a valid URL');
-  if (caCert && !isCertificate(caCert)) problems.push('Ca cert must be a valid PEM certificate');
-  if (tlsHost && !HOSTNAME.test(tlsHost)) problems.push('Tls host must be a valid hostname!');
-  if (clientKey && (!clientCert || !isCertificate(clientCert))) problems.push('Client cert must be a valid PEM certificate');
-  if (clientKey && !isPrivateKey(clientKey)) problems.push('Client key must be a valid PEM private key');
-  if (problems.length > 0) throw fail.badRequest(problems);
-  const config = {
-    id: req.state.newId(),
+  const certificateMode = !isBlank(clientKey);
+  const nullIfBlank = (value: string | null | undefined) => (isBlank(value) ? null : value!);
+  const now = new Date().toISOString();
+  const fields = {
     agent_id: agent.id,
-    url,
-    public_key: clientKey ? null : ed25519PublicKey(),
-    client_cert: clientCert,
-    client_key: clientKey,
-    ca_cert: caCert,
-    tls_host: tlsHost,
+    url: url ?? '',
+    client_cert: certificateMode ? nullIfBlank(clientCert) : null,
+    client_key: certificateMode ? clientKey! : null,
+    ca_cert: nullIfBlank(caCert),
+    tls_host: nullIfBlank(tlsHost),
+    updated_at: now,
   };
+  const errors = configErrors(fields, certificateMode);
+  if (errors.length > 0) throw fail.badRequest(errors);
+  const config: SeedUrlConfiguration = { id: req.state.newId(), ...fields, public_key: certificateMode ? null : generateEd25519PublicKey() };
   req.state.urlConfigurations.push(config);
+  // after_create: agent.update!(is_receptive: true), which touches the agent.
+  agent.updated_at = now;
   return created(configEntity(config));
 }
 
-/** DELETE …/url_configurations/:url_configuration_id */
+/** DELETE …/url_configurations/:url_configuration_id: `destroy_conditionally!`, after which the agent may get a new one. */
 export function deleteUrlConfiguration(req: ApiRequest): SimResponse {
-  const project = gate(req);
-  const agentId = integerParam(req, 'agent_id');
-  authorize(req, project, ACCESS.maintainer);
-  const config = ownConfiguration(req, findAgent(req, project, agentId).id);
-  checkUnmodifiedSince(req, new Date(0).toISOString());
+  const project = receptiveProject(req);
+  const params = new Params(req);
+  const agentId = params.integer('agent_id');
+  const configId = params.integer('url_configuration_id');
+  params.check();
+  const agent = maintainedAgent(req, project, agentId);
+  const config = ownConfiguration(req, agent, configId);
+  checkUnmodifiedSince(req, config.updated_at);
   req.state.urlConfigurations = req.state.urlConfigurations.filter((c) => c !== config);
+  agent.updated_at = new Date().toISOString();
   return noContent();
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { TOKENS } from '../simulator/src/index.js';
 import {
   AgentByIdDocument,
+  AgentUrlConfigurationDocument,
   AgentCountDocument,
   AgentsFromTheEndDocument,
   CreateAgentTokenDocument,
@@ -38,6 +39,8 @@ test('reads: a project page, a window from the end, a count, a node', async () =
   expect(count.data?.project?.agents.totalCount).toBe(250);
   const node = await stack.gql(AgentByIdDocument, { id: agents!.nodes[0]!.id }, maintainer);
   expect(node.data?.node).toMatchObject({ __typename: 'Agent', name: agents!.nodes[0]!.name });
+  const receptive = await stack.gql(AgentUrlConfigurationDocument, { project: 'g/sub/deep/nested', agentName: 'mtls-cluster' }, maintainer);
+  expect(receptive.data?.project?.agent?.urlConfiguration).toMatchObject({ authMethod: 'MTLS', publicKey: null, tlsHost: expect.any(String) });
 });
 
 test('writes: the six mutations, end to end', async () => {

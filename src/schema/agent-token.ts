@@ -43,5 +43,5 @@ builder.node(AgentTokenRef, {
 
 builder.asEntity(AgentTokenRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: ({ id }, { loaders }) => loaders.token.load(parseGlobalId(id, 'AgentToken')),
+  resolveReference: async ({ id }, { loaders }) => loaders.token.load(parseGlobalId(id, 'AgentToken')),
 });

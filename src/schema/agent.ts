@@ -62,7 +62,7 @@ builder.node(AgentRef, {
 
 builder.asEntity(AgentRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: ({ id }, { loaders }) => {
+  resolveReference: async ({ id }, { loaders }) => {
     const { projectId, agentId } = parseGlobalId(id, 'Agent');
     return loaders.agent.load({ project: projectId, agentId });
   },

@@ -37,5 +37,5 @@ builder.node(UrlConfigurationRef, {
 
 builder.asEntity(UrlConfigurationRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: ({ id }, { loaders }) => loaders.urlConfiguration.load(parseGlobalId(id, 'UrlConfiguration')),
+  resolveReference: async ({ id }, { loaders }) => loaders.urlConfiguration.load(parseGlobalId(id, 'UrlConfiguration')),
 });

@@ -7,7 +7,9 @@ import { createYoga } from 'graphql-yoga';
 /**
  * Another team's subgraph, written for the supergraph test: it extends the
  * gateway's `Agent` by `id` with deployments, and points at `Project`s by
- * `fullPath` only, leaving the gateway to resolve them.
+ * `fullPath` only, leaving the gateway to resolve them. `agent` and `project`
+ * are nullable: whether the caller may see them is GitLab's answer, per
+ * caller, and one the caller may not see must not hide the deployment.
  */
 export const DEPLOYMENTS_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@key"])
@@ -15,8 +17,8 @@ export const DEPLOYMENTS_SDL = `
   type Deployment {
     id: ID!
     environment: String!
-    agent: Agent!
-    project: Project!
+    agent: Agent
+    project: Project
   }
 
   type Agent @key(fields: "id") {

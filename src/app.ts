@@ -13,6 +13,7 @@ import { createContext } from './context.js';
 import type { GatewayContext } from './context.js';
 import { GitLabClient } from './datasources/gitlab-client.js';
 import { graphiqlDefaultQuery } from './graphiql.js';
+import { rejectBody } from './limits/body-limit.js';
 import { queryLimitPlugins } from './limits/query-limits.js';
 import { csrfPrevention, disableIntrospection, persistedOperations } from './limits/request-guards.js';
 import { createLogger } from './observability/logger.js';
@@ -108,24 +109,26 @@ export function createGateway(options: GatewayOptions): Gateway {
     const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     res.setHeader('x-request-id', requestId);
     if (draining) res.setHeader('connection', 'close');
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (length > config.maxBodyBytes) {
-      logger.warn({ msg: 'request too large', requestId, bytes: length, maxBodyBytes: config.maxBodyBytes });
-      res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ errors: [{ message: `Request body limit of ${config.maxBodyBytes} bytes exceeded`, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' } }] }));
+    const rejection = rejectBody(req, config.maxBodyBytes);
+    if (rejection) {
+      logger.warn({ msg: 'request body refused', requestId, status: rejection.status, declaredBytes: req.headers['content-length'], maxBodyBytes: config.maxBodyBytes });
+      res.writeHead(rejection.status, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ errors: [{ message: rejection.message, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' } }] }));
       req.resume();
       return;
     }
     const record: RequestRecord = { requestId, errorCodes: [] };
     const started = performance.now();
-    res.on('finish', () => {
+    // 'close', not 'finish': a request whose client went away never finishes, and it is the one worth a line.
+    res.on('close', () => {
       const seconds = (performance.now() - started) / 1000;
-      metrics.graphqlRequest(record.operationName, record.errorCodes, seconds);
+      const outcome = res.writableFinished ? (record.errorCodes[0] ?? 'ok') : 'aborted';
+      metrics.graphqlRequest(record.operationName, outcome, seconds);
       logger.info({
         msg: 'graphql request',
         requestId,
         method: req.method,
-        status: res.statusCode,
+        status: res.writableFinished ? res.statusCode : 'aborted',
         operationName: record.operationName,
         errorCodes: record.errorCodes,
         durationMs: Math.round(seconds * 10_000) / 10,

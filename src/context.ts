@@ -1,6 +1,7 @@
 import type { CallerAuth, GitLabClient } from './datasources/gitlab-client.js';
 import { GitLabApi } from './datasources/gitlab-api.js';
 import { Loaders } from './datasources/loaders.js';
+import { forwardableTraceparent } from './observability/trace-context.js';
 
 /** Everything one GraphQL request owns. A new one per request keeps callers apart. */
 export interface GatewayContext {
@@ -21,17 +22,15 @@ export function callerAuth(headers: Headers): CallerAuth {
   return auth;
 }
 
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
-
 export function createContext(client: GitLabClient, request: Request, requestId: string, maxConcurrentCalls?: number): GatewayContext {
-  const traceparent = request.headers.get('traceparent') ?? undefined;
+  const traceparent = forwardableTraceparent(request.headers.get('traceparent'));
   const api = new GitLabApi(
     client,
     {
       auth: callerAuth(request.headers),
       signal: request.signal,
       requestId,
-      ...(traceparent && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
+      ...(traceparent ? { traceparent } : {}),
     },
     maxConcurrentCalls,
   );

@@ -118,11 +118,16 @@ export class GitLabClient {
 
   async request<T>(req: RestRequest, call: CallContext): Promise<RestResponse<T>> {
     const started = performance.now();
+    let previous: GitLabError | undefined;
     for (let attempt = 1; ; attempt++) {
       const attemptStarted = performance.now();
+      // A retry gets only what is left of the budget, so that a GitLab failing slowly costs the caller the
+      // budget, not a whole timeout more. A signal, because undici's own timeouts are only precise to about 1 s.
+      const budget = previous ? AbortSignal.timeout(Math.max(1, Math.ceil(this.opts.retryBudgetMs - (attemptStarted - started)))) : undefined;
+      const signal = budget && call.signal ? AbortSignal.any([call.signal, budget]) : (budget ?? call.signal);
       let outcome: RestResponse<T> | GitLabError;
       try {
-        outcome = await this.send<T>(req, call);
+        outcome = await this.send<T>(req, { ...call, signal });
       } catch (err) {
         outcome = toGitLabError(err, req.method);
       }
@@ -137,8 +142,11 @@ export class GitLabClient {
         ...(outcome instanceof GitLabError ? { errorCode: outcome.code } : {}),
       });
       if (!(outcome instanceof GitLabError)) return outcome;
+      // A retry that ran out of budget tells nothing new: the failure that caused it is the answer.
+      if (budget?.aborted && previous) throw previous;
       const delay = this.retryDelay(req, outcome, attempt, performance.now() - started, call.signal);
       if (delay === undefined) throw outcome;
+      previous = outcome;
       await sleep(delay, call.signal);
     }
   }

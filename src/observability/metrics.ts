@@ -10,7 +10,7 @@ export class Metrics {
   private readonly operations = new Set<string>();
   private readonly requests = new Counter({
     name: 'graphql_requests_total',
-    help: 'GraphQL requests, by operation name and outcome (ok, error: the first error code).',
+    help: 'GraphQL requests, by operation name and outcome (ok, the first error code, or aborted when the client went away first).',
     labelNames: ['operation', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -47,9 +47,10 @@ export class Metrics {
     return name;
   }
 
-  graphqlRequest(operationName: string | undefined, errorCodes: string[], seconds: number): void {
+  /** `outcome`: ok, the first error code, or aborted. */
+  graphqlRequest(operationName: string | undefined, outcome: string, seconds: number): void {
     const operation = this.operationLabel(operationName);
-    this.requests.inc({ operation, outcome: errorCodes[0] ?? 'ok' });
+    this.requests.inc({ operation, outcome });
     this.requestSeconds.observe({ operation }, seconds);
   }
 

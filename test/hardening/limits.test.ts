@@ -1,3 +1,4 @@
+import { ReadableStream } from 'node:stream/web';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
@@ -43,6 +44,21 @@ describe('abusive documents', () => {
     const query = `{ project(id: "g/p") { name } } # ${'x'.repeat(1_000_000)}`;
     const res = await fetch(`${stack.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
     expect(res.status).toBe(413);
+    expect(((await res.json()) as any).errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' });
+    expect(stack.simulator.total()).toBe(0);
+  });
+
+  test('a chunked body, which declares no length, is refused with 411 before it is read', async () => {
+    stack.simulator.resetStats();
+    const body = new TextEncoder().encode(JSON.stringify({ query: `{ project(id: "g/p") { name } } # ${'x'.repeat(200_000)}` }));
+    const res = await fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.maintainer}` },
+      // A stream body goes out chunked, with no Content-Length.
+      body: new ReadableStream({ start: (controller) => (controller.enqueue(body), controller.close()) }),
+      duplex: 'half',
+    });
+    expect(res.status).toBe(411);
     expect(((await res.json()) as any).errors[0].extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' });
     expect(stack.simulator.total()).toBe(0);
   });

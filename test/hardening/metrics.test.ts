@@ -35,3 +35,22 @@ test('an error outcome is counted by its code', async () => {
   await stack.gql('query Denied { project(id: "g/p") { name } }');
   expect(await metric('graphql_requests_total', 'operation="Denied",outcome="UNAUTHENTICATED"')).toBe(1);
 });
+
+test('a request whose client went away is counted as aborted', async () => {
+  stack.simulator.setLatency(500);
+  try {
+    const controller = new AbortController();
+    const pending = fetch(`${stack.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.maintainer}` },
+      body: JSON.stringify({ query: 'query GaveUp { project(id: "g/p") { name } }' }),
+      signal: controller.signal,
+    }).catch(() => 'aborted');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    controller.abort();
+    expect(await pending).toBe('aborted');
+    await expect.poll(() => metric('graphql_requests_total', 'operation="GaveUp",outcome="aborted"')).toBe(1);
+  } finally {
+    stack.simulator.setLatency(0);
+  }
+});

@@ -98,6 +98,23 @@ describe('GitLab down', () => {
     }
   });
 
+  test('a GitLab failing slowly costs the caller the configured timeout, not a last retry on top of it', async () => {
+    const slow = await startStack({ simulator: { latencyMs: 1_800 }, gateway: { requestTimeoutMs: 2_000 } });
+    try {
+      await slow.gql('{ __typename }'); // a first request pays for warming up; it is not what is measured
+      slow.simulator.setFaults({ rate: 1, kinds: ['503'], methods: ['GET'] });
+      const started = performance.now();
+      const res = await slow.gql('{ project(id: "g/p") { name } }', undefined, maintainer);
+      // 1.8 s for the 503, then a retry cut at what is left of the 2 s budget; an uncut retry would end near 3.6 s.
+      // The margin is wide on purpose: the suite shares 2 cores.
+      expect(performance.now() - started).toBeLessThan(2_900);
+      expect(slow.simulator.total()).toBe(2);
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', httpStatus: 503 });
+    } finally {
+      await slow.close();
+    }
+  });
+
   test('a GitLab that never answers is UPSTREAM_TIMEOUT after the configured timeout', async () => {
     const hanging = await startStack({ gateway: { requestTimeoutMs: 400, retryAttempts: 1 } });
     try {

@@ -38,7 +38,7 @@ agent-gateway demo
 
 Paste this into GraphiQL's Headers tab (a Maintainer of every demo project):
   { "Authorization": "Bearer ${DEMO.maintainerToken}" }
-Other demo callers: "${DEMO.developerToken}" (Developer: reads, cannot write), "${DEMO.outsiderToken}" (sees nothing).
+Other demo callers: "${DEMO.developerToken}" (Developer: reads, cannot write), "${DEMO.outsiderToken}" (a member of nothing: public projects only, and no agents).
 
 Ctrl-C stops both.
 `);

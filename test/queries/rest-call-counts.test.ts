@@ -27,7 +27,7 @@ async function counted(query: string, variables?: Record<string, unknown>) {
 
 describe('REST calls per query', () => {
   test('20 agents with project { fullPath } and their tokens: 21 calls, the token lists all in flight together', async () => {
-    stack.simulator.setLatency(100);
+    stack.simulator.setLatency(500);
     try {
       const { data, counts } = await counted(
         '{ project(id: "g/p") { agents(first: 20) { nodes { name project { fullPath } tokens { nodes { name status } } } } } }',

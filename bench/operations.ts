@@ -6,7 +6,7 @@
  * same numbers through the gateway.
  */
 import { readFileSync } from 'node:fs';
-import { testSeed } from '../simulator/src/index.js';
+import { PROJECTS, SimState, testSeed } from '../simulator/src/index.js';
 import { DIRECT_PATHS } from './direct-baseline.js';
 
 export type OperationId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
@@ -34,8 +34,8 @@ export interface BenchOperation {
   directPath: string;
 }
 
-const MAIN_PROJECT = { id: 20, path: 'g/p' };
-const HUGE_PROJECT = 'big/huge';
+const MAIN_PROJECT = PROJECTS.main;
+const HUGE_PROJECT = PROJECTS.huge;
 
 function document(file: string): { query: string; operationName: string } {
   const query = readFileSync(new URL(`./operations/${file}`, import.meta.url), 'utf8');
@@ -44,15 +44,16 @@ function document(file: string): { query: string; operationName: string } {
   return { query, operationName: name };
 }
 
-/** What the test seed holds, so that the minima follow the data rather than being typed in. */
+/** What the test seed holds (read through the simulator's own finders), so that the minima follow the data rather than being typed in. */
 function seedFacts() {
-  const seed = testSeed();
-  const agents = seed.agents.filter((a) => a.project_id === MAIN_PROJECT.id).sort((x, y) => (x.name < y.name ? -1 : 1)).slice(0, 20);
-  const tokens = seed.tokens.filter((t) => t.status === 'active' && agents.some((a) => a.id === t.agent_id)).length;
-  const huge = seed.agents.filter((a) => a.project_id === 23).length;
+  const state = new SimState(testSeed());
+  // The first page of 20, in GitLab's order (by name), as (a), (b) and (c) ask for it.
+  const agents = state.agentsOf(MAIN_PROJECT.id).slice(0, 20);
+  const tokens = agents.reduce((sum, agent) => sum + state.activeTokensOf(agent.id).length, 0);
+  const huge = state.agentsOf(HUGE_PROJECT.id).length;
   // The first agent GitLab lists in g/p: the one (e) asks for by global ID.
-  const firstAgent = agents[0]!;
-  return { agents: agents.length, tokens, huge, agentGlobalId: Buffer.from(`Agent:${MAIN_PROJECT.id}/${firstAgent.id}`).toString('base64url') };
+  const agentGlobalId = Buffer.from(`Agent:${MAIN_PROJECT.id}/${agents[0]!.id}`).toString('base64url');
+  return { agents: agents.length, tokens, huge, agentGlobalId };
 }
 
 export const SEED = seedFacts();
@@ -96,7 +97,7 @@ export const OPERATIONS: BenchOperation[] = [
     title: `walk ${SEED.huge} agents, first: 100`,
     file: 'd-walk.graphql',
     ...document('d-walk.graphql'),
-    variables: { project: HUGE_PROJECT, after: null },
+    variables: { project: HUGE_PROJECT.path, after: null },
     requests: Math.ceil(SEED.huge / 100),
     minimumCalls: Math.ceil(SEED.huge / 100),
     criticalPath: Math.ceil(SEED.huge / 100),
@@ -118,7 +119,7 @@ export const OPERATIONS: BenchOperation[] = [
     title: 'only agents { totalCount }',
     file: 'f-total-count.graphql',
     ...document('f-total-count.graphql'),
-    variables: { project: HUGE_PROJECT },
+    variables: { project: HUGE_PROJECT.path },
     requests: 1,
     minimumCalls: 1,
     criticalPath: 1,

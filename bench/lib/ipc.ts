@@ -6,6 +6,9 @@
  * sockets being measured).
  */
 import { fork } from 'node:child_process';
+import diagnostics from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -38,8 +41,10 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /** Starts `bench/processes/<name>.ts` and waits for it to report ready. */
 export async function startChild<Info>(name: string, args: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ChildHandle<Info>> {
+  // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
+  const extra = process.env[`BENCH_${name.toUpperCase()}_NODE_ARGS`]?.split(/\s+/).filter(Boolean) ?? [];
   const child: ChildProcess = fork(here(`../processes/${name}.ts`), [JSON.stringify(args)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...extra],
     env: { ...process.env, ...env },
     // The children's stdout (e.g. the gateway's logs) is not the benchmark's business; their errors are.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -85,6 +90,40 @@ export async function startChild<Info>(name: string, args: Record<string, string
       const timer = setTimeout(() => child.kill('SIGKILL'), 1_000);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+/** CPU time this process has used so far (user + system), ms. */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1_000;
+}
+
+let connects = 0;
+/** In a child: counts the TCP connections undici opens from now on (keep-alive at work, or not). */
+export function countUndiciConnects(): () => number {
+  diagnostics.subscribe('undici:client:connected', () => connects++);
+  return () => connects;
+}
+
+/** In a child: V8's CPU profiler, started and stopped on the parent's word, so that a profile holds one measured run and nothing else. */
+export function cpuProfiler(): { start: () => Promise<void>; stop: (path: unknown) => Promise<void> } {
+  let session: Session | undefined;
+  return {
+    async start() {
+      session = new Session();
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.setSamplingInterval', { interval: 200 });
+      await session.post('Profiler.start');
+    },
+    async stop(path) {
+      if (!session) return;
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(String(path), JSON.stringify(profile));
+      session.disconnect();
+      session = undefined;
     },
   };
 }

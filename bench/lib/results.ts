@@ -9,6 +9,8 @@ export interface Machine {
   cpus: number;
   memoryGiB: number;
   node: string;
+  /** 1-minute load average when the run began: above ~0.5 something else was using the CPUs. */
+  loadAverageAtStart: number;
 }
 
 export interface Cell {
@@ -28,6 +30,14 @@ export interface Cell {
   minimumCalls: number;
   /** Added latency × dependent round trips: the least any client can take. */
   criticalPathMs: number;
+  /** CPU time (user + system) the system under test (gateway or direct baseline) spent per operation, ms; none for the straight call. */
+  cpuMsPerOp: number | undefined;
+  /** CPU time the simulator spent per operation, ms. */
+  simulatorCpuMsPerOp: number;
+  /** CPU the machine spent on processes other than the benchmark's during the run, % of all cores (Linux): above a few %, the numbers are disturbed. */
+  otherCpuPercent: number | undefined;
+  /** TCP connections the system under test opened to the simulator during the run (keep-alive should keep it near 0). */
+  connectsToGitLab: number | undefined;
   /** REST calls of the run, by route template. */
   routes: Record<string, number>;
 }

@@ -4,7 +4,10 @@
  */
 import { createGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { childArgs, serveParent } from '../lib/ipc.js';
+import { childArgs, countUndiciConnects, cpuMs, cpuProfiler, serveParent } from '../lib/ipc.js';
+
+const connects = countUndiciConnects();
+const profiler = cpuProfiler();
 
 const args = childArgs();
 const config = loadConfig({ ...process.env, GITLAB_URL: args.gitlabUrl, PORT: '0', HOST: '127.0.0.1' });
@@ -21,7 +24,11 @@ serveParent(
   { url, poolConnections: poolConnections(), maxConcurrentCallsPerRequest: config.maxConcurrentCallsPerRequest },
   {
     rss: () => process.memoryUsage().rss,
+    cpu: () => cpuMs(),
+    connects: () => connects(),
     memory: () => process.memoryUsage(),
+    profileStart: () => profiler.start(),
+    profileStop: (path) => profiler.stop(path),
   },
   () => gateway.close(1_000),
 );

@@ -1,6 +1,6 @@
 /** Child process: the GitLab simulator (test seed), its counters answered over IPC. */
 import { startSimulator, testSeed } from '../../simulator/src/index.js';
-import { childArgs, serveParent } from '../lib/ipc.js';
+import { childArgs, cpuMs, serveParent } from '../lib/ipc.js';
 
 const args = childArgs();
 const sim = await startSimulator({ seed: testSeed(), latencyMs: Number(args.latencyMs ?? 0) });
@@ -33,6 +33,7 @@ serveParent(
     stats: () => ({ total: sim.total(), counts: sim.counts(), maxInFlight: sim.maxInFlight() }),
     maxInFlight: (route) => sim.maxInFlight(route as string | undefined),
     rss: () => process.memoryUsage().rss,
+    cpu: () => cpuMs(),
   },
   () => sim.close(),
 );

@@ -1,0 +1,425 @@
+/**
+ * `npm run bench`: the gateway against the fewest REST calls and the physical
+ * limit (issue 6). See docs/benchmarks.md for what it measures and how.
+ *
+ *   npm run bench                          # the table: 0 and 20 ms, 16 connections, 10 s a cell
+ *   npm run bench -- --latency 20 --ops b,c --duration 5
+ *   npm run bench -- --memory              # 60 s of (b) at 32 connections, RSS of the gateway
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { fetch } from 'undici';
+import { TOKENS } from '../simulator/src/index.js';
+import { OPERATIONS, STRAIGHT, requestBody } from './operations.js';
+import type { BenchOperation, OperationId } from './operations.js';
+import { directTarget, gatewayTarget, straightTarget } from './targets.js';
+import type { TargetKind } from './targets.js';
+import { startChild } from './lib/ipc.js';
+import type { ChildHandle } from './lib/ipc.js';
+import { drive } from './lib/load.js';
+import type { Target } from './lib/load.js';
+import { checkTargets } from './lib/results.js';
+import type { BenchResults, Cell, Machine, MemoryResults, OperationInfo, TargetCheck } from './lib/results.js';
+import { markdownTable, printTable, printTargets, updateDocs } from './lib/report.js';
+import { renderChart } from './lib/chart.js';
+
+const HELP = `npm run bench [-- options]
+
+  --duration <s>        seconds per measured cell (env BENCH_DURATION, default 10)
+  --connections <n>     concurrent connections of the load generator (BENCH_CONNECTIONS, 16)
+  --latency <ms,...>    added simulator latencies (BENCH_LATENCIES, 0,20)
+  --ops <a,b,...>       operations to run (BENCH_OPS, a,b,c,d,e,f)
+  --targets <list>      which of gateway,direct,straight to drive (BENCH_TARGETS, all three)
+  --warmup <s>          warm-up before each cell, not measured (BENCH_WARMUP, 1)
+  --unloaded <n>        operations per one-connection run at latencies > 0 (BENCH_UNLOADED, 40; 0 = none)
+  --out <dir>           where latest.json / latest.svg go (BENCH_OUT, bench/results)
+  --no-docs             do not rewrite the numbers in docs/benchmarks.md
+  --memory              the RSS check instead: (b) at 32 connections for 60 s, then 10 s idle
+  --memory-duration <s> (BENCH_MEMORY_DURATION, 60)
+  --memory-connections <n> (BENCH_MEMORY_CONNECTIONS, 32)
+  --memory-latency <ms> (BENCH_MEMORY_LATENCY, 0)
+`;
+
+const argv = process.argv.slice(2);
+const { values: flags } = parseArgs({
+  args: argv,
+  options: {
+    duration: { type: 'string' },
+    connections: { type: 'string' },
+    latency: { type: 'string' },
+    ops: { type: 'string' },
+    targets: { type: 'string' },
+    warmup: { type: 'string' },
+    unloaded: { type: 'string' },
+    out: { type: 'string' },
+    'no-docs': { type: 'boolean', default: false },
+    memory: { type: 'boolean', default: false },
+    'memory-duration': { type: 'string' },
+    'memory-connections': { type: 'string' },
+    'memory-latency': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (flags.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+const usedEnv: string[] = [];
+function setting(flag: string | undefined, envName: string, fallback: string): string {
+  if (flag !== undefined) return flag;
+  const env = process.env[envName];
+  if (env !== undefined && env !== '') {
+    usedEnv.push(`${envName}=${env}`);
+    return env;
+  }
+  return fallback;
+}
+function number(text: string, name: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number ≥ ${min}, got "${text}"`);
+  return value;
+}
+
+const settings = {
+  durationS: number(setting(flags.duration, 'BENCH_DURATION', '10'), '--duration', 0.5),
+  connections: number(setting(flags.connections, 'BENCH_CONNECTIONS', '16'), '--connections', 1),
+  latenciesMs: setting(flags.latency, 'BENCH_LATENCIES', '0,20').split(',').map((s) => number(s.trim(), '--latency', 0)),
+  ops: setting(flags.ops, 'BENCH_OPS', 'a,b,c,d,e,f').split(',').map((s) => s.trim()) as OperationId[],
+  targets: setting(flags.targets, 'BENCH_TARGETS', 'gateway,direct,straight').split(',').map((s) => s.trim()) as TargetKind[],
+  warmupS: number(setting(flags.warmup, 'BENCH_WARMUP', '1'), '--warmup', 0),
+  unloadedOps: number(setting(flags.unloaded, 'BENCH_UNLOADED', '40'), '--unloaded', 0),
+  out: setting(flags.out, 'BENCH_OUT', 'bench/results'),
+  memoryDurationS: number(setting(flags['memory-duration'], 'BENCH_MEMORY_DURATION', '60'), '--memory-duration', 1),
+  memoryConnections: number(setting(flags['memory-connections'], 'BENCH_MEMORY_CONNECTIONS', '32'), '--memory-connections', 1),
+  memoryLatencyMs: number(setting(flags['memory-latency'], 'BENCH_MEMORY_LATENCY', '0'), '--memory-latency', 0),
+};
+for (const kind of settings.targets) if (!['gateway', 'direct', 'straight'].includes(kind)) throw new Error(`unknown target "${kind}" (gateway, direct, straight)`);
+for (const id of settings.ops) if (!OPERATIONS.some((op) => op.id === id)) throw new Error(`unknown operation "${id}" (a..f)`);
+const operations = OPERATIONS.filter((op) => settings.ops.includes(op.id));
+const command = [...usedEnv, 'npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
+
+const machine: Machine = {
+  os: `${os.type()} ${os.release()} ${os.arch()}`,
+  cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown',
+  cpus: os.availableParallelism(),
+  memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
+};
+
+/** BENCH_PROFILE=<dir>: a V8 CPU profile of the gateway (or the baseline) over each measured run, one file a cell. */
+const PROFILE_DIR = process.env.BENCH_PROFILE?.trim() || undefined;
+if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
+
+const PROCESSES =
+  'four processes sharing the machine: the load generator (autocannon, in the bench process), and as child processes of their own (fork through tsx, driven over IPC) the simulator, the gateway (built as src/server.ts builds it) and the direct baseline; no CPU pinning';
+
+interface SimStats {
+  total: number;
+  counts: Record<string, number>;
+  maxInFlight: number;
+}
+
+const children: ChildHandle<unknown>[] = [];
+async function stopChildren(): Promise<void> {
+  await Promise.all(children.splice(0).map((child) => child.stop()));
+}
+process.on('SIGINT', () => void stopChildren().then(() => process.exit(130)));
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+async function startStack(latencyMs: number, withDirect: boolean) {
+  const sim = await startChild<{ url: string }>('simulator', { latencyMs: String(latencyMs) });
+  children.push(sim);
+  const gateway = await startChild<{ url: string; poolConnections?: number; maxConcurrentCallsPerRequest?: number }>('gateway', { gitlabUrl: sim.info.url });
+  children.push(gateway);
+  const poolConnections = gateway.info.poolConnections ?? 128;
+  let direct: ChildHandle<{ url: string }> | undefined;
+  if (withDirect) {
+    direct = await startChild<{ url: string }>('direct', { gitlabUrl: sim.info.url, connections: String(poolConnections) });
+    children.push(direct);
+  }
+  return { sim, gateway, direct, poolConnections };
+}
+
+async function main(): Promise<void> {
+  const began = performance.now();
+  if (flags.memory) return memoryCheck();
+
+  log(`agent-gateway benchmark: ${command}`);
+  log(`${machine.os}, ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
+  if (machine.loadAverageAtStart > 0.5) log('⚠ something else is using the CPUs: the numbers will be lower and noisier than on a quiet machine');
+  const { sim, gateway, direct, poolConnections } = await startStack(0, true);
+  const targets = (op: BenchOperation): [TargetKind, Target][] =>
+    (
+      [
+        ['gateway', gatewayTarget(gateway.info.url, op)],
+        ['direct', directTarget(direct!.info.url, op)],
+      ] as [TargetKind, Target][]
+    ).filter(([kind]) => settings.targets.includes(kind));
+
+  // Pre-flight: each operation once, alone, through both: the same answer, and the REST calls it took.
+  const infos: OperationInfo[] = [];
+  for (const op of operations) {
+    const gw = await once(sim, `${gateway.info.url}/graphql`, op);
+    const dc = await once(sim, `${direct!.info.url}${op.directPath}`, op);
+    const sameAnswer = gw.answer === dc.answer;
+    infos.push({ id: op.id, title: op.title, file: `bench/operations/${op.file}`, requests: op.requests, minimumCalls: op.minimumCalls, criticalPath: op.criticalPath, preflight: { gatewayCalls: gw.calls, directCalls: dc.calls, sameAnswer } });
+    log(`  (${op.id}) ${op.title}: gateway ${gw.calls} calls, direct ${dc.calls}, minimum ${op.minimumCalls}${sameAnswer ? '' : '  ⚠ the answers differ'}`);
+  }
+
+  const cells: Cell[] = [];
+  for (const latencyMs of settings.latenciesMs) {
+    await sim.call('setLatency', latencyMs);
+    log(`\nadded latency ${latencyMs} ms, ${settings.connections} connections, ${settings.durationS} s a cell`);
+    const stack = { sim, gateway, direct: direct! };
+    const cell = async (op: BenchOperation | undefined, kind: TargetKind, target: Target, load: Cell['load']) => {
+      const c = await measureCell(stack, latencyMs, op, kind, target, load);
+      cells.push(c);
+      log(describe(c));
+    };
+
+    if (settings.targets.includes('straight')) await cell(undefined, 'straight', straightTarget(sim.info.url), 'loaded');
+    for (const op of operations) for (const [kind, target] of targets(op)) await cell(op, kind, target, 'loaded');
+    if (latencyMs > 0 && settings.unloadedOps > 0) {
+      log(`  one connection, ${settings.unloadedOps} operations each: latency with nothing queued`);
+      for (const op of operations) for (const [kind, target] of targets(op)) await cell(op, kind, target, 'unloaded');
+    }
+  }
+  await stopChildren();
+
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    command,
+    machine,
+    settings: {
+      durationS: settings.durationS,
+      warmupS: settings.warmupS,
+      connections: settings.connections,
+      latenciesMs: settings.latenciesMs,
+      unloadedOps: settings.unloadedOps,
+      poolConnections,
+      maxConcurrentCallsPerRequest: gateway.info.maxConcurrentCallsPerRequest,
+      processes: PROCESSES,
+    },
+    operations: infos,
+    straight: { title: STRAIGHT.title, path: STRAIGHT.path },
+    cells,
+    targets: [],
+    elapsedS: 0,
+  };
+  results.targets = checkTargets(results);
+  results.elapsedS = Math.round((performance.now() - began) / 1_000);
+
+  log('');
+  printTable(results, log);
+  printTargets(results.targets, log);
+  mkdirSync(settings.out, { recursive: true });
+  writeFileSync(`${settings.out}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(`${settings.out}/latest.svg`, renderChart(results));
+  log(`\nwrote ${settings.out}/latest.json and ${settings.out}/latest.svg (${results.elapsedS} s in all)`);
+  if (!flags['no-docs'] && updateDocs('docs/benchmarks.md', 'table', markdownTable(results))) log('updated the numbers in docs/benchmarks.md');
+}
+
+type Stack = { sim: ChildHandle<unknown>; gateway: ChildHandle<unknown>; direct: ChildHandle<unknown> };
+
+/**
+ * One cell: a warm-up (loaded cells only), then a fixed number of whole
+ * operations, with the simulator's counters and every process's CPU time
+ * read around it.
+ */
+async function measureCell(stack: Stack, latencyMs: number, op: BenchOperation | undefined, kind: TargetKind, target: Target, load: Cell['load']): Promise<Cell> {
+  const { sim } = stack;
+  const connections = load === 'loaded' ? settings.connections : 1;
+  const operationsToRun = load === 'loaded' ? Math.max(connections * 2, Math.round((await warmUp(target, connections)) * settings.durationS)) : settings.unloadedOps;
+  await sim.call('settle', 100 + 3 * latencyMs);
+
+  // CPU time of the system under test and of the simulator over the run: the overhead per operation, whatever else the machine does.
+  const serving = kind === 'gateway' ? stack.gateway : kind === 'direct' ? stack.direct : undefined;
+  const read = () => Promise.all([serving?.call<number>('cpu'), sim.call<number>('cpu'), serving?.call<number>('connects')]);
+  const before = await read();
+  const profile = PROFILE_DIR && serving ? `${PROFILE_DIR}/${latencyMs}ms-${op?.id ?? 'straight'}-${kind}-${load}.cpuprofile` : undefined;
+  if (profile) await serving!.call('profileStart');
+  const machineBefore = machineBusyMs();
+  const selfBefore = ownCpuMs();
+  const result = await drive(target, { connections, operations: operationsToRun });
+  const selfAfter = ownCpuMs();
+  const machineAfter = machineBusyMs();
+  if (profile) await serving!.call('profileStop', profile);
+  const after = await read();
+  const stats = await sim.call<SimStats>('stats');
+
+  const delta = (i: 0 | 1 | 2) => (after[i] === undefined || before[i] === undefined ? undefined : after[i]! - before[i]!);
+  const perOp = (i: 0 | 1) => {
+    const used = delta(i);
+    return used === undefined ? undefined : used / Math.max(1, result.ops);
+  };
+  const ours = selfAfter - selfBefore + (delta(1) ?? 0) + (delta(0) ?? 0);
+  const other =
+    machineBefore === undefined || machineAfter === undefined ? undefined : Math.max(0, ((machineAfter - machineBefore - ours) / (result.elapsedMs * machine.cpus)) * 100);
+  return {
+    latencyMs,
+    op: op?.id ?? 'straight',
+    target: kind,
+    load,
+    connections,
+    ops: result.ops,
+    elapsedS: result.elapsedMs / 1_000,
+    opsPerSec: result.opsPerSec,
+    latency: result.latency,
+    failures: result.failures,
+    callsPerOp: stats.total / Math.max(1, result.ops),
+    minimumCalls: op?.minimumCalls ?? STRAIGHT.minimumCalls,
+    criticalPathMs: (op?.criticalPath ?? STRAIGHT.criticalPath) * latencyMs,
+    cpuMsPerOp: perOp(0),
+    simulatorCpuMsPerOp: perOp(1)!,
+    otherCpuPercent: other === undefined ? undefined : Math.round(other),
+    connectsToGitLab: delta(2),
+    routes: stats.counts,
+  };
+}
+
+/** One line of progress per cell. */
+function describe(c: Cell): string {
+  const failed = c.failures.errors + c.failures.non2xx + c.failures.mismatches;
+  return [
+    `  ${c.load === 'loaded' ? '' : 'c=1 '}(${c.op}) ${c.target.padEnd(8)} ${fmt(c.opsPerSec, 0).padStart(6)} ops/s`,
+    `p50 ${fmt(c.latency.p50)}  p90 ${fmt(c.latency.p90)}  p99 ${fmt(c.latency.p99)} ms`,
+    `${fmt(c.callsPerOp, 2)} calls/op (min ${c.minimumCalls})`,
+    `cpu ${c.cpuMsPerOp === undefined ? '—' : fmt(c.cpuMsPerOp, 2)} ms/op (simulator ${fmt(c.simulatorCpuMsPerOp, 2)})`,
+    ...(c.connectsToGitLab ? [`${c.connectsToGitLab} new connections to GitLab`] : []),
+    ...((c.otherCpuPercent ?? 0) >= 5 ? [`⚠ other processes used ${c.otherCpuPercent}% of the CPUs`] : []),
+    ...(failed > 0 ? [`⚠ ${failed} failed`] : []),
+  ].join('  ');
+}
+
+/** CPU time the whole machine has been busy (all cores, ms), from /proc/stat; undefined off Linux. */
+function machineBusyMs(): number | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal: busy is all but idle and iowait, in clock ticks (100 a second).
+    const busy = fields.slice(0, 8).reduce((sum, v, i) => (i === 3 || i === 4 ? sum : sum + v), 0);
+    return busy * 10;
+  } catch {
+    return undefined;
+  }
+}
+
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1_000;
+}
+
+/**
+ * Warms a target up for about --warmup seconds and returns its rate
+ * (operations/s). Every warm-up operation runs to its end: one cut off would
+ * make the gateway cancel its REST calls and drop their sockets, which the
+ * measured run would then pay for.
+ */
+async function warmUp(target: Target, connections: number): Promise<number> {
+  const first = await drive(target, { connections, operations: connections * 2 });
+  let rate = first.opsPerSec;
+  const remainingS = settings.warmupS - first.elapsedMs / 1_000;
+  if (remainingS > 0.2) rate = (await drive(target, { connections, operations: Math.max(connections, Math.round(rate * remainingS)) })).opsPerSec;
+  return rate;
+}
+
+/** One whole operation, alone, over HTTP: its answer (as JSON text) and the REST calls the simulator saw. */
+async function once(sim: ChildHandle<unknown>, url: string, op: BenchOperation): Promise<{ answer: string; calls: number }> {
+  await sim.call('settle', 50);
+  const answers: unknown[] = [];
+  let after: string | null = null;
+  for (let i = 0; i < op.requests; i++) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${TOKENS.maintainer}` },
+      body: requestBody(op, after),
+    });
+    const body = (await res.json()) as { data?: { project?: { agents?: { pageInfo?: { endCursor: string | null } } } } };
+    answers.push(body);
+    after = body.data?.project?.agents?.pageInfo?.endCursor ?? null;
+  }
+  const stats = await sim.call<SimStats>('stats');
+  return { answer: JSON.stringify(answers), calls: stats.total };
+}
+
+/** The RSS check: the gateway's own RSS, once a second, before, during and after a long run of (b). */
+async function memoryCheck(): Promise<void> {
+  const op = OPERATIONS.find((o) => o.id === 'b')!;
+  const { connections } = { connections: settings.memoryConnections };
+  log(`agent-gateway RSS check: ${command}`);
+  log(`(${op.id}) ${op.title}, ${connections} connections for ${settings.memoryDurationS} s at ${settings.memoryLatencyMs} ms, then 10 s idle`);
+  const { gateway } = await startStack(settings.memoryLatencyMs, false);
+  const samples: MemoryResults['samples'] = [];
+  const t0 = performance.now();
+  let phase: MemoryResults['samples'][number]['phase'] = 'idle';
+  const sample = async () => {
+    const m = await gateway.call<NodeJS.MemoryUsage>('memory');
+    samples.push({ t: Math.round((performance.now() - t0) / 100) / 10, phase, rssMiB: m.rss / 2 ** 20, heapUsedMiB: m.heapUsed / 2 ** 20 });
+  };
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  for (let i = 0; i < 3; i++) {
+    await sample();
+    await sleep(1_000);
+  }
+  await sample();
+  const startMiB = samples[samples.length - 1]!.rssMiB;
+  phase = 'load';
+  const timer = setInterval(() => void sample(), 1_000);
+  const result = await drive(gatewayTarget(gateway.info.url, op), { connections, durationMs: settings.memoryDurationS * 1_000 });
+  clearInterval(timer);
+  phase = 'after';
+  for (let i = 0; i < 10; i++) {
+    await sleep(1_000);
+    await sample();
+  }
+  await stopChildren();
+  const peakMiB = Math.max(...samples.map((s) => s.rssMiB));
+  const afterMiB = samples[samples.length - 1]!.rssMiB;
+  const targets: TargetCheck[] = [
+    { name: 'RSS during the load', goal: '< 150 MB', measured: `peak ${fmt(peakMiB)} MiB (${fmt((peakMiB * 2 ** 20) / 1e6)} MB)`, met: peakMiB * 2 ** 20 < 150e6 },
+    { name: 'RSS 10 s after the load', goal: 'within 10% of the start', measured: `${fmt(afterMiB)} vs ${fmt(startMiB)} MiB (${afterMiB >= startMiB ? '+' : ''}${fmt(((afterMiB - startMiB) / startMiB) * 100)}%)`, met: Math.abs(afterMiB - startMiB) / startMiB <= 0.1 },
+  ];
+  const results: MemoryResults = {
+    date: new Date().toISOString(),
+    command,
+    machine,
+    settings: { op: op.id, connections, loadS: settings.memoryDurationS, afterS: 10, latencyMs: settings.memoryLatencyMs },
+    samples,
+    startMiB,
+    peakMiB,
+    afterMiB,
+    ops: result.ops,
+    opsPerSec: result.opsPerSec,
+    targets,
+  };
+  log(`  ${result.ops} operations (${fmt(result.opsPerSec, 0)}/s), ${result.failures.errors + result.failures.non2xx + result.failures.mismatches} failed`);
+  log(`  RSS: start ${fmt(startMiB)} MiB, peak ${fmt(peakMiB)} MiB, 10 s after ${fmt(afterMiB)} MiB`);
+  log(`  RSS each second (MiB): ${samples.map((s) => fmt(s.rssMiB, 0)).join(' ')}`);
+  printTargets(targets, log);
+  mkdirSync(settings.out, { recursive: true });
+  writeFileSync(`${settings.out}/memory.json`, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nwrote ${settings.out}/memory.json`);
+  if (!flags['no-docs'] && updateDocs('docs/benchmarks.md', 'memory', memoryMarkdown(results))) log('updated the RSS numbers in docs/benchmarks.md');
+}
+
+function memoryMarkdown(r: MemoryResults): string {
+  return [
+    `Measured ${r.date.slice(0, 10)} with \`${r.command}\` (${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}): (${r.settings.op}) at ${r.settings.connections} connections for ${r.settings.loadS} s, ${r.settings.latencyMs} ms added latency, ${r.ops} operations (${fmt(r.opsPerSec, 0)}/s).`,
+    '',
+    '| start | peak during the load | 10 s after the load | change vs start |',
+    '| --- | --- | --- | --- |',
+    `| ${fmt(r.startMiB)} MiB | ${fmt(r.peakMiB)} MiB | ${fmt(r.afterMiB)} MiB | ${r.afterMiB >= r.startMiB ? '+' : ''}${fmt(((r.afterMiB - r.startMiB) / r.startMiB) * 100)}% |`,
+    '',
+    ...r.targets.map((t) => `- ${t.met ? '✅' : '❌'} ${t.name}: ${t.goal} — ${t.measured}`),
+  ].join('\n');
+}
+
+main().catch(async (err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  await stopChildren();
+  process.exit(1);
+});

@@ -15,7 +15,8 @@ import { OPERATIONS, STRAIGHT, requestBody } from './operations.js';
 import type { BenchOperation, OperationId } from './operations.js';
 import { directTarget, gatewayTarget, straightTarget } from './targets.js';
 import type { TargetKind } from './targets.js';
-import { startChild } from './lib/ipc.js';
+import { buildChildren } from './lib/build.js';
+import { runChildrenFrom, startChild } from './lib/ipc.js';
 import type { ChildHandle } from './lib/ipc.js';
 import { drive } from './lib/load.js';
 import type { Target } from './lib/load.js';
@@ -35,6 +36,7 @@ const HELP = `npm run bench [-- options]
   --unloaded <n>        operations per one-connection run at latencies > 0 (BENCH_UNLOADED, 40; 0 = none)
   --out <dir>           where latest.json / latest.svg go (BENCH_OUT, bench/results)
   --no-docs             do not rewrite the numbers in docs/benchmarks.md
+  --tsx                 run the children through tsx instead of transpiled JavaScript on plain Node
   --memory              the RSS check instead: (b) at 32 connections for 60 s, then 10 s idle
   --memory-duration <s> (BENCH_MEMORY_DURATION, 60)
   --memory-connections <n> (BENCH_MEMORY_CONNECTIONS, 32)
@@ -54,6 +56,7 @@ const { values: flags } = parseArgs({
     unloaded: { type: 'string' },
     out: { type: 'string' },
     'no-docs': { type: 'boolean', default: false },
+    tsx: { type: 'boolean', default: false },
     memory: { type: 'boolean', default: false },
     'memory-duration': { type: 'string' },
     'memory-connections': { type: 'string' },
@@ -109,12 +112,15 @@ const machine: Machine = {
   loadAverageAtStart: Math.round(os.loadavg()[0]! * 100) / 100,
 };
 
-/** BENCH_PROFILE=<dir>: a V8 CPU profile of the gateway (or the baseline) over each measured run, one file a cell. */
+/**
+ * BENCH_PROFILE=<dir>: a V8 CPU profile of the gateway (or the baseline) over each measured run, one file a cell
+ * (open it in Chrome DevTools); with BENCH_PROFILE_KIND=heap, a sampling heap profile of every allocation instead.
+ */
 const PROFILE_DIR = process.env.BENCH_PROFILE?.trim() || undefined;
+const PROFILE_KIND = process.env.BENCH_PROFILE_KIND === 'heap' ? 'heap' : 'cpu';
 if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 
-const PROCESSES =
-  'four processes sharing the machine: the load generator (autocannon, in the bench process), and as child processes of their own (fork through tsx, driven over IPC) the simulator, the gateway (built as src/server.ts builds it) and the direct baseline; no CPU pinning';
+const PROCESSES = `four processes sharing the machine: the load generator (autocannon, in the bench process), and as child processes of their own (driven over IPC) the simulator, the gateway (built as src/server.ts builds it) and the direct baseline, ${flags.tsx ? 'run through tsx' : 'transpiled to JavaScript and run on plain Node, as npm start runs the gateway'}; no CPU pinning`;
 
 interface SimStats {
   total: number;
@@ -147,6 +153,7 @@ async function startStack(latencyMs: number, withDirect: boolean) {
 
 async function main(): Promise<void> {
   const began = performance.now();
+  runChildrenFrom(flags.tsx ? undefined : buildChildren());
   if (flags.memory) return memoryCheck();
 
   log(`agent-gateway benchmark: ${command}`);
@@ -241,8 +248,8 @@ async function measureCell(stack: Stack, latencyMs: number, op: BenchOperation |
   const serving = kind === 'gateway' ? stack.gateway : kind === 'direct' ? stack.direct : undefined;
   const read = () => Promise.all([serving?.call<number>('cpu'), sim.call<number>('cpu'), serving?.call<number>('connects')]);
   const before = await read();
-  const profile = PROFILE_DIR && serving ? `${PROFILE_DIR}/${latencyMs}ms-${op?.id ?? 'straight'}-${kind}-${load}.cpuprofile` : undefined;
-  if (profile) await serving!.call('profileStart');
+  const profile = PROFILE_DIR && serving ? `${PROFILE_DIR}/${latencyMs}ms-${op?.id ?? 'straight'}-${kind}-${load}.${PROFILE_KIND}profile` : undefined;
+  if (profile) await serving!.call('profileStart', PROFILE_KIND);
   const machineBefore = machineBusyMs();
   const selfBefore = ownCpuMs();
   const result = await drive(target, { connections, operations: operationsToRun });
@@ -367,6 +374,7 @@ async function memoryCheck(): Promise<void> {
   }
   await sample();
   const startMiB = samples[samples.length - 1]!.rssMiB;
+  const liveStartMiB = (await gateway.call<number>('liveHeap')) / 2 ** 20;
   phase = 'load';
   const timer = setInterval(() => void sample(), 1_000);
   const result = await drive(gatewayTarget(gateway.info.url, op), { connections, durationMs: settings.memoryDurationS * 1_000 });
@@ -376,12 +384,20 @@ async function memoryCheck(): Promise<void> {
     await sleep(1_000);
     await sample();
   }
+  const liveAfterMiB = (await gateway.call<number>('liveHeap')) / 2 ** 20;
   await stopChildren();
   const peakMiB = Math.max(...samples.map((s) => s.rssMiB));
   const afterMiB = samples[samples.length - 1]!.rssMiB;
   const targets: TargetCheck[] = [
     { name: 'RSS during the load', goal: '< 150 MB', measured: `peak ${fmt(peakMiB)} MiB (${fmt((peakMiB * 2 ** 20) / 1e6)} MB)`, met: peakMiB * 2 ** 20 < 150e6 },
     { name: 'RSS 10 s after the load', goal: 'within 10% of the start', measured: `${fmt(afterMiB)} vs ${fmt(startMiB)} MiB (${afterMiB >= startMiB ? '+' : ''}${fmt(((afterMiB - startMiB) / startMiB) * 100)}%)`, met: Math.abs(afterMiB - startMiB) / startMiB <= 0.1 },
+    {
+      name: '(reference) live heap after a full GC, after the load',
+      // What stays is the pool's open keep-alive sockets and bounded caches: the same after 20 s of load as after 150 s.
+      goal: 'within 8 MiB of the start (no leak)',
+      measured: `${fmt(liveAfterMiB)} vs ${fmt(liveStartMiB)} MiB`,
+      met: liveAfterMiB - liveStartMiB <= 8,
+    },
   ];
   const results: MemoryResults = {
     date: new Date().toISOString(),
@@ -392,12 +408,13 @@ async function memoryCheck(): Promise<void> {
     startMiB,
     peakMiB,
     afterMiB,
+    liveHeapMiB: { start: liveStartMiB, after: liveAfterMiB },
     ops: result.ops,
     opsPerSec: result.opsPerSec,
     targets,
   };
   log(`  ${result.ops} operations (${fmt(result.opsPerSec, 0)}/s), ${result.failures.errors + result.failures.non2xx + result.failures.mismatches} failed`);
-  log(`  RSS: start ${fmt(startMiB)} MiB, peak ${fmt(peakMiB)} MiB, 10 s after ${fmt(afterMiB)} MiB`);
+  log(`  RSS: start ${fmt(startMiB)} MiB, peak ${fmt(peakMiB)} MiB, 10 s after ${fmt(afterMiB)} MiB; live heap after a full GC: ${fmt(liveStartMiB)} → ${fmt(liveAfterMiB)} MiB`);
   log(`  RSS each second (MiB): ${samples.map((s) => fmt(s.rssMiB, 0)).join(' ')}`);
   printTargets(targets, log);
   mkdirSync(settings.out, { recursive: true });
@@ -410,9 +427,9 @@ function memoryMarkdown(r: MemoryResults): string {
   return [
     `Measured ${r.date.slice(0, 10)} with \`${r.command}\` (${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}): (${r.settings.op}) at ${r.settings.connections} connections for ${r.settings.loadS} s, ${r.settings.latencyMs} ms added latency, ${r.ops} operations (${fmt(r.opsPerSec, 0)}/s).`,
     '',
-    '| start | peak during the load | 10 s after the load | change vs start |',
-    '| --- | --- | --- | --- |',
-    `| ${fmt(r.startMiB)} MiB | ${fmt(r.peakMiB)} MiB | ${fmt(r.afterMiB)} MiB | ${r.afterMiB >= r.startMiB ? '+' : ''}${fmt(((r.afterMiB - r.startMiB) / r.startMiB) * 100)}% |`,
+    '| RSS at the start | peak during the load | 10 s after the load | change vs start | live heap after a full GC: start → after |',
+    '| --- | --- | --- | --- | --- |',
+    `| ${fmt(r.startMiB)} MiB | ${fmt(r.peakMiB)} MiB | ${fmt(r.afterMiB)} MiB | ${r.afterMiB >= r.startMiB ? '+' : ''}${fmt(((r.afterMiB - r.startMiB) / r.startMiB) * 100)}% | ${fmt(r.liveHeapMiB.start)} → ${fmt(r.liveHeapMiB.after)} MiB |`,
     '',
     ...r.targets.map((t) => `- ${t.met ? '✅' : '❌'} ${t.name}: ${t.goal} — ${t.measured}`),
   ].join('\n');

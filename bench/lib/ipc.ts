@@ -3,7 +3,8 @@
  * simulator, the gateway and the direct baseline as child processes of their
  * own (`child_process.fork` through tsx), so each has its own event loop and
  * its own RSS, and talks to them over Node's IPC channel (never over the
- * sockets being measured).
+ * sockets being measured). They run from a transpiled copy of the tree on
+ * plain Node, as `npm start` runs the gateway (bench/lib/build.ts).
  */
 import { fork } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
@@ -39,12 +40,19 @@ export interface ChildHandle<Info> {
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-/** Starts `bench/processes/<name>.ts` and waits for it to report ready. */
+let buildDir: string | undefined;
+/** Children run from the transpiled tree (bench/lib/build.ts) on plain Node; without it, through tsx. */
+export function runChildrenFrom(dir: string | undefined): void {
+  buildDir = dir;
+}
+
+/** Starts `bench/processes/<name>` and waits for it to report ready. */
 export async function startChild<Info>(name: string, args: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ChildHandle<Info>> {
   // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
   const extra = process.env[`BENCH_${name.toUpperCase()}_NODE_ARGS`]?.split(/\s+/).filter(Boolean) ?? [];
-  const child: ChildProcess = fork(here(`../processes/${name}.ts`), [JSON.stringify(args)], {
-    execArgv: ['--import', 'tsx', ...extra],
+  const script = buildDir ? `${buildDir}/bench/processes/${name}.js` : here(`../processes/${name}.ts`);
+  const child: ChildProcess = fork(script, [JSON.stringify(args)], {
+    execArgv: [...(buildDir ? [] : ['--import', 'tsx']), ...extra],
     env: { ...process.env, ...env },
     // The children's stdout (e.g. the gateway's logs) is not the benchmark's business; their errors are.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -107,20 +115,31 @@ export function countUndiciConnects(): () => number {
   return () => connects;
 }
 
-/** In a child: V8's CPU profiler, started and stopped on the parent's word, so that a profile holds one measured run and nothing else. */
-export function cpuProfiler(): { start: () => Promise<void>; stop: (path: unknown) => Promise<void> } {
+/**
+ * In a child: V8's CPU profiler, or its sampling heap profiler (every
+ * allocation, collected or not), started and stopped on the parent's word so
+ * that a profile holds one measured run and nothing else.
+ */
+export function profiler(): { start: (kind: unknown) => Promise<void>; stop: (path: unknown) => Promise<void> } {
   let session: Session | undefined;
+  let running: 'cpu' | 'heap' = 'cpu';
   return {
-    async start() {
+    async start(kind) {
       session = new Session();
       session.connect();
+      running = kind === 'heap' ? 'heap' : 'cpu';
+      if (running === 'heap') {
+        await session.post('HeapProfiler.enable');
+        await session.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+        return;
+      }
       await session.post('Profiler.enable');
       await session.post('Profiler.setSamplingInterval', { interval: 200 });
       await session.post('Profiler.start');
     },
     async stop(path) {
       if (!session) return;
-      const { profile } = await session.post('Profiler.stop');
+      const { profile } = running === 'heap' ? await session.post('HeapProfiler.stopSampling') : await session.post('Profiler.stop');
       writeFileSync(String(path), JSON.stringify(profile));
       session.disconnect();
       session = undefined;

@@ -91,6 +91,8 @@ export interface MemoryResults {
   startMiB: number;
   peakMiB: number;
   afterMiB: number;
+  /** heapUsed after a full GC (what is really alive): before the load and 10 s after it. */
+  liveHeapMiB: { start: number; after: number };
   ops: number;
   opsPerSec: number;
   targets: TargetCheck[];
@@ -114,13 +116,23 @@ export function checkTargets(r: Pick<BenchResults, 'cells' | 'operations'>): Tar
   }
   for (const latencyMs of [...new Set(r.cells.filter((c) => c.latencyMs > 0 && c.load === 'unloaded').map((c) => c.latencyMs))]) {
     const rows = r.cells.filter((c) => c.latencyMs === latencyMs && c.target === 'gateway' && c.load === 'unloaded');
-    const over = rows.filter((c) => c.latency.p50 - c.criticalPathMs > 3);
+    const mark = (ok: boolean) => (ok ? '✓' : '✗');
     checks.push({
       name: `p50 within 3 ms of the critical path at ${latencyMs} ms (1 connection)`,
       goal: '≤ round trips × latency + 3 ms',
-      measured: rows.map((c) => `(${c.op}) ${c.latency.p50.toFixed(1)}/${c.criticalPathMs}`).join(' '),
-      met: over.length === 0,
+      measured: rows.map((c) => `(${c.op}) ${c.latency.p50.toFixed(1)}/${c.criticalPathMs} ${mark(c.latency.p50 - c.criticalPathMs <= 3)}`).join(', '),
+      met: rows.every((c) => c.latency.p50 - c.criticalPathMs <= 3),
     });
+    // Not one of the issue's targets: the direct baseline's p50 is what this simulator and machine allow, so this is the gateway's own share.
+    const paired = rows.map((c) => [c, find(r.cells, latencyMs, c.op, 'direct', 'unloaded')] as const).filter(([, d]) => d !== undefined);
+    if (paired.length > 0) {
+      checks.push({
+        name: `(reference) p50 within 3 ms of the direct baseline's at ${latencyMs} ms (1 connection)`,
+        goal: '≤ direct p50 + 3 ms',
+        measured: paired.map(([c, d]) => `(${c.op}) +${(c.latency.p50 - d!.latency.p50).toFixed(1)} ${mark(c.latency.p50 - d!.latency.p50 <= 3)}`).join(', '),
+        met: paired.every(([c, d]) => c.latency.p50 - d!.latency.p50 <= 3),
+      });
+    }
   }
   const ratio = (op: Cell['op'], base: TargetKind, baseOp: Cell['op'] = op) => {
     const gw = find(r.cells, 0, op, 'gateway');

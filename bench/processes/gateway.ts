@@ -2,17 +2,28 @@
  * Child process: the gateway, built exactly as src/server.ts builds it (its
  * configuration from the environment), so that its RSS is its own.
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { createGateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { childArgs, countUndiciConnects, cpuMs, cpuProfiler, serveParent } from '../lib/ipc.js';
+import { childArgs, countUndiciConnects, cpuMs, profiler as createProfiler, serveParent } from '../lib/ipc.js';
 
 const connects = countUndiciConnects();
-const profiler = cpuProfiler();
+const profiler = createProfiler();
 
 const args = childArgs();
 const config = loadConfig({ ...process.env, GITLAB_URL: args.gitlabUrl, PORT: '0', HOST: '127.0.0.1' });
 const gateway = createGateway(config);
 const url = await gateway.listen(config.port, config.host);
+
+/** A full GC on the parent's word, for the live heap (a leak shows there; RSS also holds what V8 keeps for later). */
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc') as () => void;
+function liveHeap(): number {
+  gc();
+  gc();
+  return process.memoryUsage().heapUsed;
+}
 
 /** The size of the gateway's connection pool to GitLab, so that the direct baseline uses the same. */
 function poolConnections(): number | undefined {
@@ -27,7 +38,8 @@ serveParent(
     cpu: () => cpuMs(),
     connects: () => connects(),
     memory: () => process.memoryUsage(),
-    profileStart: () => profiler.start(),
+    liveHeap: () => liveHeap(),
+    profileStart: (kind) => profiler.start(kind),
     profileStop: (path) => profiler.stop(path),
   },
   () => gateway.close(1_000),

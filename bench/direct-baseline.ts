@@ -13,6 +13,8 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
+import { globalIdOf, parseGlobalId } from '../src/schema/global-id.js';
+import { cursorFor, offsetOf } from '../src/schema/offset-connection.js';
 
 export interface DirectBaselineOptions {
   /** Base URL of GitLab, without /api/v4. */
@@ -50,18 +52,8 @@ interface Rest<T> {
 
 class UpstreamError extends Error {}
 
-/** The gateway's opaque IDs and cursors, written out by hand. */
-const globalId = (type: string, ...ids: number[]) => Buffer.from(`${type}:${ids.join('/')}`).toString('base64url');
-const cursor = (offset: number) => Buffer.from(`offset:${offset}`).toString('base64url');
-function offsetOf(after: string | null | undefined): number {
-  if (after == null) return -1;
-  const text = Buffer.from(after, 'base64url').toString('utf8');
-  return Number(text.slice('offset:'.length));
-}
-function decodeAgentId(id: string): { projectId: number; agentId: number } {
-  const [projectId, agentId] = Buffer.from(id, 'base64url').toString('utf8').slice('Agent:'.length).split('/').map(Number);
-  return { projectId: projectId!, agentId: agentId! };
-}
+/** The gateway's opaque IDs and cursors: the same encoding, so both sides answer with identical JSON. */
+const offsetAfter = (after: string | null | undefined): number => (after == null ? -1 : offsetOf(after, 'after'));
 const header = (res: Rest<unknown>, name: string) => {
   const value = res.headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -100,11 +92,11 @@ export function createDirectBaseline(options: DirectBaselineOptions): DirectBase
         const tokens = await get<RestToken[]>(`${base}?page=1&per_page=20`, auth);
         const full = lastUsed ? await Promise.all(tokens.body.map((t) => get<RestToken>(`${base}/${t.id}`, auth))) : undefined;
         return {
-          id: globalId('Agent', agent.config_project.id, agent.id),
+          id: globalIdOf('Agent', { projectId: agent.config_project.id, agentId: agent.id }),
           name: agent.name,
           tokens: {
             nodes: tokens.body.map((t, i) => ({
-              id: globalId('AgentToken', agent.config_project.id, agent.id, t.id),
+              id: globalIdOf('AgentToken', { projectId: agent.config_project.id, agentId: agent.id, tokenId: t.id }),
               name: t.name,
               status: t.status.toUpperCase(),
               createdAt: t.created_at,
@@ -122,7 +114,7 @@ export function createDirectBaseline(options: DirectBaselineOptions): DirectBase
     [DIRECT_PATHS.a]: async (vars, auth) => {
       const agents = await get<RestAgent[]>(`/projects/${project(vars)}/cluster_agents?page=1&per_page=20`, auth);
       const nodes = agents.body.map((a) => ({
-        id: globalId('Agent', a.config_project.id, a.id),
+        id: globalIdOf('Agent', { projectId: a.config_project.id, agentId: a.id }),
         name: a.name,
         createdAt: a.created_at,
         project: { fullPath: a.config_project.path_with_namespace },
@@ -135,16 +127,16 @@ export function createDirectBaseline(options: DirectBaselineOptions): DirectBase
     [DIRECT_PATHS.c]: (vars, auth) => agentsWithTokens(vars, auth, true),
     // (d) one window of 100 after the cursor: 1 call (the walk's windows are aligned with GitLab's pages).
     [DIRECT_PATHS.d]: async (vars, auth) => {
-      const start = offsetOf(vars.after as string | null | undefined) + 1;
+      const start = offsetAfter(vars.after as string | null | undefined) + 1;
       if (start % 100 !== 0) throw new UpstreamError('the direct baseline walks in aligned windows of 100 only');
       const page = await get<RestAgent[]>(`/projects/${project(vars)}/cluster_agents?page=${start / 100 + 1}&per_page=100`, auth);
       const total = Number(header(page, 'x-total'));
-      const nodes = page.body.map((a) => ({ id: globalId('Agent', a.config_project.id, a.id), name: a.name }));
+      const nodes = page.body.map((a) => ({ id: globalIdOf('Agent', { projectId: a.config_project.id, agentId: a.id }), name: a.name }));
       return {
         data: {
           project: {
             agents: {
-              pageInfo: { hasNextPage: start + 100 < total, endCursor: nodes.length > 0 ? cursor(start + nodes.length - 1) : null },
+              pageInfo: { hasNextPage: start + 100 < total, endCursor: nodes.length > 0 ? cursorFor(start + nodes.length - 1) : null },
               nodes,
             },
           },
@@ -153,12 +145,12 @@ export function createDirectBaseline(options: DirectBaselineOptions): DirectBase
     },
     // (e) 1 call: the global ID holds the project and agent ids.
     [DIRECT_PATHS.e]: async (vars, auth) => {
-      const { projectId, agentId } = decodeAgentId(String(vars.id));
+      const { projectId, agentId } = parseGlobalId(String(vars.id), 'Agent');
       const agent = await get<RestAgent>(`/projects/${projectId}/cluster_agents/${agentId}`, auth);
       const a = agent.body;
       return {
         data: {
-          node: { id: globalId('Agent', a.config_project.id, a.id), name: a.name, createdAt: a.created_at, project: { fullPath: a.config_project.path_with_namespace } },
+          node: { id: globalIdOf('Agent', { projectId: a.config_project.id, agentId: a.id }), name: a.name, createdAt: a.created_at, project: { fullPath: a.config_project.path_with_namespace } },
         },
       };
     },

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PROJECTS, SimState, testSeed } from '../simulator/src/index.js';
+import { globalIdOf } from '../src/schema/global-id.js';
 import { DIRECT_PATHS } from './direct-baseline.js';
 
 export type OperationId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
@@ -52,7 +53,7 @@ function seedFacts() {
   const tokens = agents.reduce((sum, agent) => sum + state.activeTokensOf(agent.id).length, 0);
   const huge = state.agentsOf(HUGE_PROJECT.id).length;
   // The first agent GitLab lists in g/p: the one (e) asks for by global ID.
-  const agentGlobalId = Buffer.from(`Agent:${MAIN_PROJECT.id}/${agents[0]!.id}`).toString('base64url');
+  const agentGlobalId = globalIdOf('Agent', { projectId: MAIN_PROJECT.id, agentId: agents[0]!.id });
   return { agents: agents.length, tokens, huge, agentGlobalId };
 }
 

@@ -26,7 +26,7 @@ export function cursorFor(offset: number): string {
   return Buffer.from(`${CURSOR_PREFIX}${offset}`).toString('base64url');
 }
 
-function offsetOf(cursor: string, argument: string): number {
+export function offsetOf(cursor: string, argument: string): number {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const offset = text.startsWith(CURSOR_PREFIX) ? Number(text.slice(CURSOR_PREFIX.length)) : Number.NaN;
   if (!Number.isSafeInteger(offset) || offset < 0 || cursorFor(offset) !== cursor) {

@@ -108,18 +108,6 @@ describe('REST calls of the benchmark operations through the gateway', () => {
         break;
     }
   });
-
-  test('(b) issues its 20 token lists all at once', async () => {
-    stack.simulator.setLatency(15);
-    try {
-      const op = OPERATIONS.find((o) => o.id === 'b')!;
-      const { counts } = await run(op, viaGateway);
-      expect(counts).toEqual(EXPECTED.b);
-      expect(stack.simulator.maxInFlight(LIST_TOKENS)).toBe(SEED.agents);
-    } finally {
-      stack.simulator.setLatency(0);
-    }
-  });
 });
 
 describe("the benchmark's direct baseline", () => {

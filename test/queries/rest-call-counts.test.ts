@@ -4,14 +4,14 @@ import { startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 
 /**
- * The fewest REST calls each query can need (issues 2 and 6): a regression
- * in priming, field-aware fetching or page planning fails here.
+ * The fewest REST calls a query can need, issued together (issue 2): a
+ * regression in priming, batching or concurrency fails here. The benchmark
+ * operations (a)-(f) have their exact counts in test/rest-call-counts.test.ts.
  */
 let stack: Stack;
 const maintainer = { token: TOKENS.maintainer };
 const LIST_AGENTS = 'GET /projects/:id/cluster_agents';
 const LIST_TOKENS = 'GET /projects/:id/cluster_agents/:agent_id/tokens';
-const GET_TOKEN = 'GET /projects/:id/cluster_agents/:agent_id/tokens/:token_id';
 
 beforeAll(async () => {
   stack = await startStack();
@@ -39,43 +39,6 @@ describe('REST calls per query', () => {
     } finally {
       stack.simulator.setLatency(0);
     }
-  });
-
-  test('(a) the first 20 agents with project { fullPath }: 1 call', async () => {
-    const { counts } = await counted('{ project(id: "g/p") { agents(first: 20) { nodes { id name project { id fullPath name } } } } }');
-    expect(counts).toEqual({ [LIST_AGENTS]: 1 });
-  });
-
-  test('(c) lastUsedAt on every token: 21 calls + one single GET per token', async () => {
-    const { data, counts } = await counted('{ project(id: "g/p") { agents(first: 20) { nodes { tokens { nodes { lastUsedAt } } } } } }');
-    const tokens = data.project.agents.nodes.flatMap((a: any) => a.tokens.nodes).length;
-    expect(tokens).toBe(40);
-    expect(counts).toEqual({ [LIST_AGENTS]: 1, [LIST_TOKENS]: 20, [GET_TOKEN]: 40 });
-  });
-
-  test('(d) walking 250 agents with first: 100 costs 3 calls', async () => {
-    stack.simulator.resetStats();
-    let after: string | null = null;
-    let seen = 0;
-    do {
-      const res: any = await stack.gql('query($after: String) { project(id: "big/huge") { agents(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { name } } } }', { after }, maintainer);
-      const window: any = res.data.project.agents;
-      seen += window.nodes.length;
-      after = window.pageInfo.hasNextPage ? window.pageInfo.endCursor : null;
-    } while (after);
-    expect(seen).toBe(250);
-    expect(stack.simulator.counts()).toEqual({ [LIST_AGENTS]: 3 });
-  });
-
-  test('(e) node(id:) for one agent: 1 call', async () => {
-    const { data } = await counted('{ project(id: "g/p") { agents(first: 1) { nodes { id } } } }');
-    const { counts } = await counted('query($id: ID!) { node(id: $id) { ... on Agent { name createdAt project { fullPath } } } }', { id: data.project.agents.nodes[0].id });
-    expect(counts).toEqual({ 'GET /projects/:id/cluster_agents/:agent_id': 1 });
-  });
-
-  test('(f) only agents { totalCount }: 1 call', async () => {
-    const { counts } = await counted('{ project(id: "big/huge") { agents { totalCount } } }');
-    expect(counts).toEqual({ [LIST_AGENTS]: 1 });
   });
 
   test('the same data asked twice in one query is fetched once', async () => {

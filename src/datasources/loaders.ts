@@ -130,24 +130,46 @@ export class Loaders {
       await settle(ids);
       return found;
     }
-    const perPage = MAX_PER_PAGE;
     const take = (page: Page<Agent>) => {
       for (const agent of page.items) if (ids.includes(agent.id)) found.set(agent.id, agent);
     };
     try {
-      const first = await this.agentPages.load({ project, page: 1, perPage });
+      const first = await this.agentListPage(project, 1);
       take(first);
       const missing = ids.filter((id) => !found.has(id));
-      const remainingPages = first.total === null ? Infinity : Math.ceil(first.total / perPage) - 1;
+      const remainingPages = first.total === null ? Infinity : Math.ceil(first.total / MAX_PER_PAGE) - 1;
       if (missing.length > 0 && first.hasNextPage) {
         if (missing.length <= remainingPages) await settle(missing);
-        else (await Promise.all(Array.from({ length: remainingPages }, (_, i) => this.agentPages.load({ project, page: i + 2, perPage })))).forEach(take);
+        else (await this.restOfAgentList(project, first)).forEach(take);
       }
     } catch (err) {
       for (const id of ids) found.set(id, err as Error);
     }
     for (const id of ids) if (!found.has(id)) found.set(id, missingRecord(`agent ${id}`));
     return found;
+  }
+
+  /** A page of a project's agents at GitLab's largest page size. */
+  private agentListPage(project: ProjectKey, page: number): Promise<Page<Agent>> {
+    return this.agentPages.load({ project, page, perPage: MAX_PER_PAGE });
+  }
+
+  /** The pages after `first`, fetched together; none when GitLab gave no total (over 10,000 agents). */
+  private restOfAgentList(project: ProjectKey, first: Page<Agent>): Promise<Page<Agent>[]> {
+    const count = first.total === null ? 0 : Math.ceil(first.total / MAX_PER_PAGE) - 1;
+    return Promise.all(Array.from({ length: count }, (_, i) => this.agentListPage(project, i + 2)));
+  }
+
+  /**
+   * One agent by name. GitLab cannot filter agents by name, but lists them by
+   * name: the first page of 100 settles most lookups, and the rest are fetched together.
+   */
+  async agentByName(project: ProjectKey, name: string): Promise<Agent | null> {
+    const first = await this.agentListPage(project, 1);
+    const match = (items: Agent[]) => items.find((agent) => agent.name === name) ?? null;
+    const last = first.items[first.items.length - 1];
+    if (match(first.items) || !first.hasNextPage || (last && name < last.name)) return match(first.items);
+    return match((await this.restOfAgentList(project, first)).flatMap((page) => page.items));
   }
 
   /** The seven identity fields of a project: free when any agent response already carried them. */

@@ -1,6 +1,5 @@
 import { badUserInput } from '../errors.js';
 import type { GatewayContext } from '../context.js';
-import type { Loaders } from '../datasources/loaders.js';
 import type { ProjectKey } from '../datasources/models.js';
 import { isMissingRecord, orNull } from '../datasources/not-found.js';
 import { MAX_PER_PAGE } from '../datasources/page-plan.js';
@@ -102,27 +101,12 @@ builder.node(ProjectRef, {
             const agent = await orNull(loaders.agent.load({ project: loaders.knownProjectId(project.key) ?? project.key, agentId: databaseId }), isMissingRecord);
             return agent && (name == null || agent.name === name) ? agent : null;
           }
-          return findAgentByName(loaders, project.key, name!);
+          return loaders.agentByName(project.key, name!);
         },
       }),
     };
   },
 });
-
-/**
- * GitLab cannot filter agents by name, but lists them by name: the first
- * page of 100 settles most lookups, and the rest are fetched together.
- */
-async function findAgentByName(loaders: Loaders, project: ProjectKey, name: string) {
-  const perPage = MAX_PER_PAGE;
-  const first = await loaders.agentPages.load({ project, page: 1, perPage });
-  const match = (items: typeof first.items) => items.find((agent) => agent.name === name) ?? null;
-  const last = first.items[first.items.length - 1];
-  if (match(first.items) || !first.hasNextPage || (last && name < last.name)) return match(first.items);
-  const pageCount = first.total === null ? 0 : Math.ceil(first.total / perPage);
-  const pages = await Promise.all(Array.from({ length: pageCount - 1 }, (_, i) => loaders.agentPages.load({ project, page: i + 2, perPage })));
-  return match(pages.flatMap((page) => page.items));
-}
 
 builder.queryField('project', (t) =>
   t.field({

@@ -99,7 +99,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     // takes the idle RSS from ~140 to ~95 MiB and the peak under load down with it (docs/benchmarks.md).
     renderGraphiQL: async (opts) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(opts),
     logging: {
-      debug: (...args) => logger.debug({ msg: 'yoga', detail: args.map(String) }),
+      // yoga says what it is doing several times a request: build the line only when its level is on.
+      debug: (...args) => logger.isLevelEnabled('debug') && logger.debug({ msg: 'yoga', detail: args.map(String) }),
       info: (...args) => logger.info({ msg: 'yoga', detail: args.map(String) }),
       warn: (...args) => logger.warn({ msg: 'yoga', detail: args.map(String) }),
       error: (...args) => logger.error({ msg: 'unexpected error', detail: args.map((a) => (a instanceof Error ? a.message : String(a))) }),

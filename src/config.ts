@@ -1,3 +1,5 @@
+import { DEFAULT_MAX_CONCURRENT_CALLS } from './datasources/gitlab-api.js';
+
 /** A start-up setting that is wrong: its message is one line naming the variable. */
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -96,7 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
     connectTimeoutMs: integer(env, 'GITLAB_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000, 'milliseconds'),
     requestTimeoutMs,
     retryAttempts: integer(env, 'GITLAB_RETRY_ATTEMPTS', 8, 1, 20, 'a count'),
-    maxConcurrentCallsPerRequest: integer(env, 'GITLAB_MAX_CONCURRENT_CALLS', 32, 1, 1000, 'a count'),
+    maxConcurrentCallsPerRequest: integer(env, 'GITLAB_MAX_CONCURRENT_CALLS', DEFAULT_MAX_CONCURRENT_CALLS, 1, 1000, 'a count'),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     maxDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 1, 1000, 'a depth'),
     maxAliases: integer(env, 'MAX_ALIASES', 30, 0, 10_000, 'a count'),

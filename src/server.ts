@@ -1,3 +1,4 @@
+import './production-mode.js';
 import { createGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 

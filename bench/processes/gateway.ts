@@ -2,6 +2,7 @@
  * Child process: the gateway, built exactly as src/server.ts builds it (its
  * configuration from the environment), so that its RSS is its own.
  */
+import '../../src/production-mode.js';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createGateway } from '../../src/app.js';

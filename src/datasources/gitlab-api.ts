@@ -24,6 +24,14 @@ export interface NewUrlConfiguration {
   tlsHost?: string | null;
 }
 
+/**
+ * REST calls one GraphQL request may have in flight at once: enough for the
+ * widest level of a first-page query (20 agents × 2 tokens, each needing its
+ * own GET for `lastUsedAt`) to go out together, few enough that one query
+ * cannot take the whole pool.
+ */
+export const DEFAULT_MAX_CONCURRENT_CALLS = 64;
+
 const seg = (value: ProjectKey): string => encodeURIComponent(String(value));
 
 /**
@@ -37,8 +45,7 @@ export class GitLabApi {
   constructor(
     private readonly client: GitLabClient,
     private readonly caller: CallContext,
-    /** REST calls one GraphQL request may have in flight at once. */
-    maxConcurrentCalls = 32,
+    maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS,
   ) {
     this.limit = pLimit(maxConcurrentCalls);
   }

@@ -174,13 +174,18 @@ export class Loaders {
 
   /** The seven identity fields of a project: free when any agent response already carried them. */
   projectIdentity(project: ProjectKey): Promise<ProjectIdentity> {
-    const known = this.projectIdentities.get(projectCacheKey(project));
+    const known = this.knownProjectIdentity(project);
     return known ? Promise.resolve(known) : this.projectDetails.load(project);
+  }
+
+  /** A project's identity fields, when a response has already carried them. */
+  knownProjectIdentity(project: ProjectKey): ProjectIdentity | undefined {
+    return this.projectIdentities.get(projectCacheKey(project));
   }
 
   /** The numeric id of a project, when a response has already told it. */
   knownProjectId(project: ProjectKey): number | undefined {
-    return typeof project === 'number' ? project : this.projectIdentities.get(projectCacheKey(project))?.id;
+    return typeof project === 'number' ? project : this.knownProjectIdentity(project)?.id;
   }
 
   primeProject(project: ProjectDetails): void {

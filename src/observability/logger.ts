@@ -20,19 +20,51 @@ export function scrubSecrets(line: string): string {
   return SECRETS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), line);
 }
 
+/** Keys whose values never reach a line, at its top level or one level down (e.g. `headers.authorization`). */
+const SECRET_KEYS = new Set(['authorization', 'privateToken', 'private-token', 'token', 'secret', 'clientKey', 'variables']);
+const CENSOR = '[redacted]';
+
+/**
+ * The line's object with every secret key's value censored, or the object
+ * itself when it has none (the usual case). pino's own `redact` copies every
+ * line to do this: it was a sixth of all the gateway's allocations under load
+ * (docs/benchmarks.md).
+ */
+export function redactSecretKeys(object: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  let copy: Record<string, unknown> | undefined;
+  for (const key in object) {
+    const value = object[key];
+    let safe = value;
+    if (SECRET_KEYS.has(key)) safe = CENSOR;
+    else if (depth === 0 && value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Error)) {
+      safe = redactSecretKeys(value as Record<string, unknown>, 1);
+    }
+    if (safe !== value) (copy ??= { ...object })[key] = safe;
+  }
+  return copy ?? object;
+}
+
 export function createLogger(options: { level?: string; destination?: DestinationStream } = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
       base: { service: 'agent-gateway' },
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: {
-        paths: ['authorization', 'privateToken', 'token', 'secret', 'clientKey', 'variables', '*.authorization', '*.token', '*.secret', '*.clientKey', '*.variables', 'headers["private-token"]'],
-        censor: '[redacted]',
-      },
+      formatters: { level: (label) => ({ level: label }), log: (object) => redactSecretKeys(object) },
       hooks: { streamWrite: scrubSecrets },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? stdoutInBatches(),
   );
+}
+
+/**
+ * Standard output, written about 4 KB at a time and at least once a second:
+ * a write per line cost more than the line itself (~30 µs of a REST call's
+ * ~110, docs/benchmarks.md). pino flushes what is left when the process exits.
+ */
+function stdoutInBatches(): DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const timer = setInterval(() => destination.flush(), 1000).unref();
+  destination.on('close', () => clearInterval(timer));
+  return destination;
 }

@@ -1,6 +1,6 @@
 import { badUserInput } from '../errors.js';
 import type { GatewayContext } from '../context.js';
-import type { ProjectKey } from '../datasources/models.js';
+import type { ProjectIdentity, ProjectKey } from '../datasources/models.js';
 import { isMissingRecord, orNull } from '../datasources/not-found.js';
 import { MAX_PER_PAGE } from '../datasources/page-plan.js';
 import { builder } from './builder.js';
@@ -21,6 +21,18 @@ export interface ProjectShape {
 export const projectRef = (key: ProjectKey): ProjectShape => ({ kind: 'Project', key });
 
 export const ProjectRef = builder.objectRef<ProjectShape>('Project');
+
+/**
+ * A field of the project's identity. When an agent response already carried
+ * it (the usual case), the value is returned as is rather than as a promise:
+ * a list of agents each with `project { fullPath }` then resolves in one pass.
+ */
+function identity<K extends keyof ProjectIdentity>(key: K) {
+  return (project: ProjectShape, _args: object, { loaders }: GatewayContext): ProjectIdentity[K] | Promise<ProjectIdentity[K]> => {
+    const known = loaders.knownProjectIdentity(project.key);
+    return known ? known[key] : loaders.projectIdentity(project.key).then((identity) => identity[key]);
+  };
+}
 
 /** `Query.project(id:)` takes a global ID, a numeric id or a full path. */
 export function parseProjectKey(id: string, argument = 'id'): ProjectKey {
@@ -47,65 +59,54 @@ export function parseProjectKey(id: string, argument = 'id'): ProjectKey {
 builder.node(ProjectRef, {
   description: 'A GitLab project, where agents are registered.',
   isTypeOf: (value) => (value as { kind?: unknown }).kind === 'Project',
-  id: {
-    description: 'Opaque global ID.',
-    resolve: async (project, _args, { loaders }) => (await loaders.projectIdentity(project.key)).id,
-  },
+  id: { description: 'Opaque global ID.', resolve: identity('id') },
 
-  fields: (t) => {
-    const identity = <K extends 'id' | 'name' | 'path' | 'fullPath' | 'nameWithNamespace' | 'createdAt'>(key: K) =>
-      async (project: ProjectShape, _args: object, { loaders }: GatewayContext) =>
-        (await loaders.projectIdentity(project.key))[key];
-    return {
-      databaseId: t.int({ description: "GitLab's numeric project id.", resolve: identity('id') }),
-      name: t.string({ resolve: identity('name') }),
-      path: t.string({ description: 'The last segment of the full path.', resolve: identity('path') }),
-      fullPath: t.string({ description: 'The path with its namespace (`path_with_namespace`), e.g. `group/sub/project`.', resolve: identity('fullPath') }),
-      nameWithNamespace: t.string({ resolve: identity('nameWithNamespace') }),
-      description: t.string({
-        nullable: true,
-        resolve: async (project, _args, { loaders }) => (await loaders.projectIdentity(project.key)).description,
-      }),
-      createdAt: t.field({ type: 'DateTime', resolve: identity('createdAt') }),
-      webUrl: t.string({
-        nullable: true,
-        description: 'Only `GET /projects/:id` has it: selecting it costs that call.',
-        resolve: async (project, _args, { loaders }) => (await loaders.projectDetails.load(project.key)).webUrl,
-      }),
-      agents: t.connection(
-        {
-          type: AgentRef,
-          description: `The agents registered with this project, by name as GitLab orders them. At most ${MAX_PER_PAGE} per window; \`totalCount\` alone costs one one-row call.`,
-          resolve: (project, args, { loaders }, info) =>
-            resolveOffsetConnection(args, info, (page) => loaders.agentPages.load({ project: project.key, ...page })),
-        },
-        {
-          name: 'AgentConnection',
-          fields: (c) => ({
-            totalCount: c.int({ nullable: true, description: "The number of agents (GitLab's `X-Total`); null when GitLab omits it.", resolve: (conn) => conn.totalCount }),
-          }),
-        },
-        { name: 'AgentEdge' },
-      ),
-      agent: t.field({
+  fields: (t) => ({
+    databaseId: t.int({ description: "GitLab's numeric project id.", resolve: identity('id') }),
+    name: t.string({ resolve: identity('name') }),
+    path: t.string({ description: 'The last segment of the full path.', resolve: identity('path') }),
+    fullPath: t.string({ description: 'The path with its namespace (`path_with_namespace`), e.g. `group/sub/project`.', resolve: identity('fullPath') }),
+    nameWithNamespace: t.string({ resolve: identity('nameWithNamespace') }),
+    description: t.string({ nullable: true, resolve: identity('description') }),
+    createdAt: t.field({ type: 'DateTime', resolve: identity('createdAt') }),
+    webUrl: t.string({
+      nullable: true,
+      description: 'Only `GET /projects/:id` has it: selecting it costs that call.',
+      resolve: async (project, _args, { loaders }) => (await loaders.projectDetails.load(project.key)).webUrl,
+    }),
+    agents: t.connection(
+      {
         type: AgentRef,
-        nullable: true,
-        description: 'One agent of this project, by numeric id or by name; null when there is none.',
-        args: {
-          databaseId: t.arg.int({ required: false }),
-          name: t.arg.string({ required: false }),
-        },
-        resolve: async (project, { databaseId, name }, { loaders }) => {
-          if ((databaseId == null) === (name == null)) throw badUserInput('Give exactly one of databaseId and name');
-          if (databaseId != null) {
-            const agent = await orNull(loaders.agent.load({ project: loaders.knownProjectId(project.key) ?? project.key, agentId: databaseId }), isMissingRecord);
-            return agent && (name == null || agent.name === name) ? agent : null;
-          }
-          return loaders.agentByName(project.key, name!);
-        },
-      }),
-    };
-  },
+        description: `The agents registered with this project, by name as GitLab orders them. At most ${MAX_PER_PAGE} per window; \`totalCount\` alone costs one one-row call.`,
+        resolve: (project, args, { loaders }, info) =>
+          resolveOffsetConnection(args, info, (page) => loaders.agentPages.load({ project: project.key, ...page })),
+      },
+      {
+        name: 'AgentConnection',
+        fields: (c) => ({
+          totalCount: c.int({ nullable: true, description: "The number of agents (GitLab's `X-Total`); null when GitLab omits it.", resolve: (conn) => conn.totalCount }),
+        }),
+      },
+      { name: 'AgentEdge' },
+    ),
+    agent: t.field({
+      type: AgentRef,
+      nullable: true,
+      description: 'One agent of this project, by numeric id or by name; null when there is none.',
+      args: {
+        databaseId: t.arg.int({ required: false }),
+        name: t.arg.string({ required: false }),
+      },
+      resolve: async (project, { databaseId, name }, { loaders }) => {
+        if ((databaseId == null) === (name == null)) throw badUserInput('Give exactly one of databaseId and name');
+        if (databaseId != null) {
+          const agent = await orNull(loaders.agent.load({ project: loaders.knownProjectId(project.key) ?? project.key, agentId: databaseId }), isMissingRecord);
+          return agent && (name == null || agent.name === name) ? agent : null;
+        }
+        return loaders.agentByName(project.key, name!);
+      },
+    }),
+  }),
 });
 
 builder.queryField('project', (t) =>

@@ -1,0 +1,48 @@
+import { expect, test } from 'vitest';
+import { createLogger, redactSecretKeys } from '../../src/observability/logger.js';
+import { LogCapture } from '../helpers/log-capture.js';
+
+/**
+ * The logger's own guarantees, whatever a future caller hands it: secret
+ * keys are censored at the top of a line and one level down, and anything
+ * shaped like a credential is scrubbed from the text wherever it sits.
+ */
+test('secret keys are censored at the top level and one level down; the rest of the line is kept', () => {
+  const capture = new LogCapture();
+  const logger = createLogger({ destination: capture });
+  logger.info({
+    msg: 'call',
+    authorization: 'Bearer abc',
+    token: 'plain-token-value',
+    headers: { 'private-token': 'header-token-value', accept: 'application/json' },
+    input: { clientKey: 'key-material', variables: { a: 1 }, url: 'grpc://agent:1' },
+    route: 'GET /projects/:id',
+  });
+  const [line] = capture.entries();
+  expect(line).toMatchObject({
+    msg: 'call',
+    authorization: '[redacted]',
+    token: '[redacted]',
+    headers: { 'private-token': '[redacted]', accept: 'application/json' },
+    input: { clientKey: '[redacted]', variables: '[redacted]', url: 'grpc://agent:1' },
+    route: 'GET /projects/:id',
+  });
+  for (const secret of ['plain-token-value', 'header-token-value', 'key-material', 'abc']) expect(capture.text()).not.toContain(secret);
+});
+
+test('credential-shaped text is scrubbed from any field, including messages', () => {
+  const capture = new LogCapture();
+  const logger = createLogger({ destination: capture });
+  logger.warn({ msg: 'upstream said Bearer glpat-abcdefgh12345678', detail: ['-----BEGIN PRIVATE KEY-----\nMIIEv\n-----END PRIVATE KEY-----'] });
+  expect(capture.text()).not.toContain('glpat-abcdefgh12345678');
+  expect(capture.text()).not.toContain('MIIEv');
+  expect(capture.entries()[0]!.msg).toMatch(/^upstream said Bearer \[redacted\]/);
+});
+
+test('a line without secret keys is logged as it is, without a copy', () => {
+  const line = { msg: 'gitlab call', requestId: 'r-1', method: 'GET', route: 'GET /projects/:id/cluster_agents', status: 200, durationMs: 1.2 };
+  expect(redactSecretKeys(line)).toBe(line);
+  const withSecret = { ...line, nested: { secret: 's' } };
+  expect(redactSecretKeys(withSecret)).not.toBe(withSecret);
+  expect(withSecret.nested.secret).toBe('s');
+});

@@ -110,6 +110,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   let ready = false;
   let draining = false;
 
+  let inFlight = 0;
+
   function serveGraphQL(req: IncomingMessage, res: ServerResponse): void {
     const sent = req.headers['x-request-id'];
     const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
@@ -123,10 +125,22 @@ export function createGateway(options: GatewayOptions): Gateway {
       req.resume();
       return;
     }
+    // When GitLab slows down, requests pile up; past the cap they are turned away at once, so that memory
+    // (and the heap limit npm start sets) bounds what a flood can cost rather than crashing the process.
+    if (inFlight >= config.maxInFlightRequests) {
+      metrics.graphqlRequest(undefined, 'OVERLOADED', 0);
+      logger.warn({ msg: 'request turned away', requestId, inFlight, maxInFlightRequests: config.maxInFlightRequests });
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(JSON.stringify({ errors: [{ message: `The gateway is serving its maximum of ${config.maxInFlightRequests} requests at once; retry shortly`, extensions: { code: 'OVERLOADED', retryAfter: 1 } }] }));
+      req.resume();
+      return;
+    }
+    inFlight++;
     const record: RequestRecord = { requestId, errorCodes: [] };
     const started = performance.now();
     // 'close', not 'finish': a request whose client went away never finishes, and it is the one worth a line.
     res.on('close', () => {
+      inFlight--;
       const seconds = (performance.now() - started) / 1000;
       const outcome = res.writableFinished ? (record.errorCodes[0] ?? 'ok') : 'aborted';
       metrics.graphqlRequest(record.operationName, outcome, seconds);

@@ -18,6 +18,8 @@ export interface Config {
   retryAttempts: number;
   /** REST calls one GraphQL request may have in flight at once. */
   maxConcurrentCallsPerRequest: number;
+  /** GraphQL requests served at once; more are turned away with 503 rather than piling up while GitLab is slow. */
+  maxInFlightRequests: number;
   logLevel: string;
   maxDepth: number;
   maxAliases: number;
@@ -99,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     requestTimeoutMs,
     retryAttempts: integer(env, 'GITLAB_RETRY_ATTEMPTS', 8, 1, 20, 'a count'),
     maxConcurrentCallsPerRequest: integer(env, 'GITLAB_MAX_CONCURRENT_CALLS', DEFAULT_MAX_CONCURRENT_CALLS, 1, 1000, 'a count'),
+    maxInFlightRequests: integer(env, 'MAX_IN_FLIGHT_REQUESTS', 256, 1, 100_000, 'a count'),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     maxDepth: integer(env, 'MAX_QUERY_DEPTH', 12, 1, 1000, 'a depth'),
     maxAliases: integer(env, 'MAX_ALIASES', 30, 0, 10_000, 'a count'),

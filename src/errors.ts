@@ -9,7 +9,9 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
-  | 'QUERY_TOO_COMPLEX';
+  | 'QUERY_TOO_COMPLEX'
+  /** The gateway's own: it is already serving MAX_IN_FLIGHT_REQUESTS requests (HTTP 503, Retry-After). */
+  | 'OVERLOADED';
 
 /**
  * Every error the gateway raises on purpose. Its message and extensions are

@@ -175,7 +175,7 @@ export function renderChart(r: BenchResults): string {
   const header = [
     `<text x="20" y="30" font-size="20" font-weight="700" ${FONT}>agent-gateway: the gateway vs a hand-written direct client over the same REST API</text>`,
     `<text x="20" y="52" font-size="12.5" fill="#333" ${FONT}>${esc(`${r.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpus} × ${m.cpuModel} · ${m.memoryGiB} GiB · ${m.os} · Node ${m.node}`)}</text>`,
-    `<text x="20" y="70" font-size="12.5" fill="#333" ${FONT}>${esc(`command: ${r.command} · ~${r.settings.durationS} s a cell · undici pool ${r.settings.poolConnections} connections on both sides`)}</text>`,
+    `<text x="20" y="70" font-size="12.5" fill="#333" ${FONT}>${esc(`command: ${r.command} · ~${r.settings.durationS} s a cell, median of ${r.settings.rounds ?? 1} rounds · undici pool ${r.settings.poolConnections} connections on both sides`)}</text>`,
     `<text x="20" y="88" font-size="12.5" fill="#333" ${FONT}>${esc('load generator, simulator, gateway and direct baseline are separate processes on the same machine (see docs/benchmarks.md)')}</text>`,
   ];
   return [

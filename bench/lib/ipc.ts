@@ -8,7 +8,7 @@
  */
 import { fork } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -46,13 +46,24 @@ export function runChildrenFrom(dir: string | undefined): void {
   buildDir = dir;
 }
 
+/** Node's own flags for a child: `extra`, then BENCH_<NAME>_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load. */
+export function childNodeArgs(name: string, extra: string[] = []): string[] {
+  return [...extra, ...(process.env[`BENCH_${name.toUpperCase()}_NODE_ARGS`]?.split(/\s+/).filter(Boolean) ?? [])];
+}
+
+/** The flags `npm start` gives Node (its heap limit), so that the benchmarked gateway runs as deployed. */
+export function startScriptNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const flags = /\bnode((?:\s+--\S+)*)\s+dist\/src\/server\.js/.exec(pkg.scripts.start);
+  if (!flags) throw new Error('package.json: the start script does not run `node [flags] dist/src/server.js`');
+  return flags[1]!.split(/\s+/).filter(Boolean);
+}
+
 /** Starts `bench/processes/<name>` and waits for it to report ready. */
-export async function startChild<Info>(name: string, args: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ChildHandle<Info>> {
-  // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
-  const extra = process.env[`BENCH_${name.toUpperCase()}_NODE_ARGS`]?.split(/\s+/).filter(Boolean) ?? [];
+export async function startChild<Info>(name: string, args: Record<string, string>, env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = childNodeArgs(name)): Promise<ChildHandle<Info>> {
   const script = buildDir ? `${buildDir}/bench/processes/${name}.js` : here(`../processes/${name}.ts`);
   const child: ChildProcess = fork(script, [JSON.stringify(args)], {
-    execArgv: [...(buildDir ? [] : ['--import', 'tsx']), ...extra],
+    execArgv: [...(buildDir ? [] : ['--import', 'tsx']), ...nodeArgs],
     env: { ...process.env, ...env },
     // The children's stdout (e.g. the gateway's logs) is not the benchmark's business; their errors are.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

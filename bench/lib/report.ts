@@ -113,7 +113,7 @@ export function printTargets(targets: TargetCheck[], log: (line: string) => void
 /** The latest numbers as Markdown, for docs/benchmarks.md. */
 export function markdownTable(r: BenchResults): string {
   const lines = [
-    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\` on ${r.machine.cpus} × ${r.machine.cpuModel} (${r.machine.os}, Node ${r.machine.node}, load average ${r.machine.loadAverageAtStart} at the start): ${r.settings.connections} connections, ~${r.settings.durationS} s a cell after a ${r.settings.warmupS} s warm-up; undici pool of ${r.settings.poolConnections} connections on both sides${r.settings.maxConcurrentCallsPerRequest ? `; the gateway's GITLAB_MAX_CONCURRENT_CALLS = ${r.settings.maxConcurrentCallsPerRequest}` : ''}.`,
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\` on ${r.machine.cpus} × ${r.machine.cpuModel} (${r.machine.os}, Node ${r.machine.node}, load average ${r.machine.loadAverageAtStart} at the start): ${r.settings.connections} connections, ~${r.settings.durationS} s a cell after a ${r.settings.warmupS} s warm-up, each loaded cell the median of ${r.settings.rounds ?? 1} interleaved round(s); undici pool of ${r.settings.poolConnections} connections on both sides${r.settings.maxConcurrentCallsPerRequest ? `; the gateway's GITLAB_MAX_CONCURRENT_CALLS = ${r.settings.maxConcurrentCallsPerRequest}` : ''}.`,
     '',
     '| added latency | operation | REST calls / op (minimum) | gateway ops/s | gateway p50 / p90 / p99 ms | direct ops/s | direct p50 / p90 / p99 ms | gateway ÷ direct | CPU ms / op gateway / direct | 1 connection: p50 gateway / direct / critical path ms |',
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

@@ -40,6 +40,27 @@ export interface Cell {
   connectsToGitLab: number | undefined;
   /** REST calls of the run, by route template. */
   routes: Record<string, number>;
+  /** With several rounds: operations/s of every round, in order; this cell is the median round's. */
+  roundsOpsPerSec?: number[];
+}
+
+/**
+ * One cell per latency, operation, target and load: the median round's, by
+ * operations/s. Rounds interleave the targets (straight, then each operation
+ * through the gateway and the direct baseline, then again), so a machine that
+ * speeds up or slows down during the run weighs on all of them alike.
+ */
+export function medianCells(rounds: Cell[]): Cell[] {
+  const groups = new Map<string, Cell[]>();
+  for (const cell of rounds) {
+    const key = `${cell.latencyMs}/${cell.op}/${cell.target}/${cell.load}`;
+    groups.set(key, [...(groups.get(key) ?? []), cell]);
+  }
+  return [...groups.values()].map((group) => {
+    if (group.length === 1) return group[0]!;
+    const sorted = [...group].sort((a, b) => a.opsPerSec - b.opsPerSec);
+    return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, roundsOpsPerSec: group.map((cell) => cell.opsPerSec) };
+  });
 }
 
 export interface OperationInfo {
@@ -66,6 +87,7 @@ export interface BenchResults {
   machine: Machine;
   settings: {
     durationS: number;
+    rounds: number;
     warmupS: number;
     connections: number;
     latenciesMs: number[];
@@ -85,12 +107,14 @@ export interface MemoryResults {
   date: string;
   command: string;
   machine: Machine;
-  settings: { op: OperationId; connections: number; loadS: number; afterS: number; latencyMs: number };
+  settings: { op: OperationId; connections: number; loadS: number; afterS: number; latencyMs: number; gatewayNodeArgs: string };
   /** RSS in MiB, once a second: before, during and after the load. */
   samples: { t: number; phase: 'idle' | 'load' | 'after'; rssMiB: number; heapUsedMiB: number }[];
   startMiB: number;
   peakMiB: number;
   afterMiB: number;
+  /** Seconds after the load from which RSS stayed within 10% of the start. */
+  backAfterS?: number;
   /** heapUsed after a full GC (what is really alive): before the load and 10 s after it. */
   liveHeapMiB: { start: number; after: number };
   ops: number;

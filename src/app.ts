@@ -64,7 +64,16 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxAttempts: config.retryAttempts,
     onRestCall: (event) => {
       metrics.restCall(event);
-      logger.info({ msg: 'gitlab call', ...event, durationMs: Math.round(event.durationMs * 10) / 10 });
+      logger.info({
+        msg: 'gitlab call',
+        requestId: event.requestId,
+        method: event.method,
+        route: event.route,
+        status: event.status,
+        durationMs: Math.round(event.durationMs * 10) / 10,
+        attempt: event.attempt,
+        errorCode: event.errorCode,
+      });
     },
   });
 

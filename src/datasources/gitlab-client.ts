@@ -39,13 +39,13 @@ export interface RestResponse<T> {
 }
 
 export interface RestCallEvent {
-  requestId?: string;
+  requestId: string | undefined;
   method: HttpMethod;
   route: string;
   status: number | 'error';
   durationMs: number;
   attempt: number;
-  errorCode?: ErrorCode;
+  errorCode: ErrorCode | undefined;
 }
 
 export interface GitLabClientOptions {
@@ -131,15 +131,15 @@ export class GitLabClient {
       } catch (err) {
         outcome = toGitLabError(err, req.method);
       }
-      const status = outcome instanceof GitLabError ? (outcome.status ?? 'error') : outcome.status;
+      // One shape for every event (absent fields undefined, which JSON leaves out): this runs for every REST call.
       this.opts.onRestCall?.({
-        ...(call.requestId ? { requestId: call.requestId } : {}),
+        requestId: call.requestId,
         method: req.method,
         route: req.route,
-        status,
+        status: outcome instanceof GitLabError ? (outcome.status ?? 'error') : outcome.status,
         durationMs: performance.now() - attemptStarted,
         attempt,
-        ...(outcome instanceof GitLabError ? { errorCode: outcome.code } : {}),
+        errorCode: outcome instanceof GitLabError ? outcome.code : undefined,
       });
       if (!(outcome instanceof GitLabError)) return outcome;
       // A retry that ran out of budget tells nothing new: the failure that caused it is the answer.

@@ -118,7 +118,6 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   let ready = false;
   let draining = false;
-
   let inFlight = 0;
 
   function serveGraphQL(req: IncomingMessage, res: ServerResponse): void {
@@ -137,7 +136,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     // When GitLab slows down, requests pile up; past the cap they are turned away at once, so that memory
     // (and the heap limit npm start sets) bounds what a flood can cost rather than crashing the process.
     if (inFlight >= config.maxInFlightRequests) {
-      metrics.graphqlRequest(undefined, 'OVERLOADED', 0);
+      metrics.turnedAway();
       logger.warn({ msg: 'request turned away', requestId, inFlight, maxInFlightRequests: config.maxInFlightRequests });
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
       res.end(JSON.stringify({ errors: [{ message: `The gateway is serving its maximum of ${config.maxInFlightRequests} requests at once; retry shortly`, extensions: { code: 'OVERLOADED', retryAfter: 1 } }] }));

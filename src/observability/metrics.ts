@@ -54,6 +54,11 @@ export class Metrics {
     this.requestSeconds.observe({ operation }, seconds);
   }
 
+  /** A request turned away before it was read (MAX_IN_FLIGHT_REQUESTS): counted, with no duration to skew the histogram. */
+  turnedAway(): void {
+    this.requests.inc({ operation: 'anonymous', outcome: 'OVERLOADED' });
+  }
+
   restCall(event: RestCallEvent): void {
     const labels = { method: event.method, route: event.route, status: String(event.status) };
     this.restCalls.inc(labels);

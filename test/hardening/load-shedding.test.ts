@@ -42,6 +42,9 @@ test('past the cap, requests get 503 OVERLOADED at once and cost no REST call; t
   }
   expect(stack.simulator.count('GET /projects/:id/cluster_agents')).toBe(3);
 
+  const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+  expect(metrics).toMatch(/^graphql_requests_total\{operation="anonymous",outcome="OVERLOADED"\} 2$/m);
+
   const again = await post();
   expect(again.status).toBe(200);
   expect(again.body.data).toBeTruthy();

@@ -1,16 +1,9 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PROJECTS, TOKENS, USERS, startSimulator } from '../../simulator/src/index.js';
-import type { Simulator } from '../../simulator/src/index.js';
-import { client } from './client.js';
+import { describe, expect, test } from 'vitest';
+import { PROJECTS, TOKENS, USERS } from '../../simulator/src/index.js';
+import { sharedSimulator } from './client.js';
 
-let sim: Simulator;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sim = await startSimulator();
-  call = client(sim);
-});
-afterAll(() => sim.close());
+const { sim, call } = sharedSimulator();
 
 const FORMAT = "Name can contain only lowercase letters, digits, and '-', but cannot start or end with '-'";
 const badRequest = (messages: string[]) => ({ message: `400 Bad request - [${messages.map((m) => JSON.stringify(m)).join(', ')}]` });
@@ -39,7 +32,7 @@ describe('registering an agent', () => {
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       created_by_user_id: USERS.maintainer,
     });
-    expect(sim.agentsOf(21).map((a) => a.name)).toContain('new-cluster');
+    expect(sim().agentsOf(21).map((a) => a.name)).toContain('new-cluster');
   });
 
   test.each([
@@ -52,7 +45,7 @@ describe('registering an agent', () => {
     ['a trailing dash', 'prod-', [FORMAT]],
     ['too long and malformed', `-${'a'.repeat(63)}`, ['Name is too long (maximum is 63 characters)', FORMAT]],
   ])('%s: the model errors as a Ruby-inspected array, in declaration order', async (_, name, messages) => {
-    const res = await call('POST', '/projects/20/cluster_agents', { body: { name: name === TAKEN ? sim.agentsOf(20)[0]!.name : name } });
+    const res = await call('POST', '/projects/20/cluster_agents', { body: { name: name === TAKEN ? sim().agentsOf(20)[0]!.name : name } });
     expect(res).toMatchObject({ status: 400, json: badRequest(messages as string[]) });
   });
 
@@ -62,7 +55,7 @@ describe('registering an agent', () => {
   });
 
   test('names are unique per project only', async () => {
-    const taken = sim.agentsOf(20)[0]!.name;
+    const taken = sim().agentsOf(20)[0]!.name;
     expect((await call('POST', '/projects/26/cluster_agents', { body: { name: taken } })).status).toBe(201);
   });
 
@@ -74,9 +67,9 @@ describe('registering an agent', () => {
   test('form-encoded bodies, query params and untyped JSON work as with curl; JSON that does not parse is Grape’s 400, another type 415', async () => {
     expect((await call('POST', '/projects/25/cluster_agents', { form: { name: 'from-form' } })).json.name).toBe('from-form');
     expect((await call('POST', '/projects/25/cluster_agents?name=from-query')).json.name).toBe('from-query');
-    const untyped = await request(`${sim.url}/api/v4/projects/25/cluster_agents`, { method: 'POST', headers: { 'private-token': TOKENS.maintainer }, body: '{"name":"untyped"}' });
+    const untyped = await request(`${sim().url}/api/v4/projects/25/cluster_agents`, { method: 'POST', headers: { 'private-token': TOKENS.maintainer }, body: '{"name":"untyped"}' });
     expect([untyped.statusCode, ((await untyped.body.json()) as any).name]).toEqual([201, 'untyped']);
-    const invalid = await request(`${sim.url}/api/v4/projects/25/cluster_agents`, {
+    const invalid = await request(`${sim().url}/api/v4/projects/25/cluster_agents`, {
       method: 'POST',
       headers: { 'private-token': TOKENS.maintainer, 'content-type': 'application/json' },
       body: '{"name": ',
@@ -85,7 +78,7 @@ describe('registering an agent', () => {
       400,
       "\nProblem:\n  message body does not match declared format\nResolution:\n  when specifying application/json as content-type, you must pass valid application/json in the request's 'body' ",
     ]);
-    const plain = await request(`${sim.url}/api/v4/projects/25/cluster_agents`, { method: 'POST', headers: { 'private-token': TOKENS.maintainer, 'content-type': 'text/plain' }, body: 'name=x' });
+    const plain = await request(`${sim().url}/api/v4/projects/25/cluster_agents`, { method: 'POST', headers: { 'private-token': TOKENS.maintainer, 'content-type': 'text/plain' }, body: 'name=x' });
     expect([plain.statusCode, await plain.body.json()]).toEqual([415, { error: "The provided content-type 'text/plain' is not supported." }]);
   });
 });
@@ -97,30 +90,30 @@ describe('deleting an agent', () => {
     await call('POST', `/projects/25/cluster_agents/${agent.id}/url_configurations`, { body: { url: 'grpc://a.example:1' } });
     const gone = await call('DELETE', `/projects/25/cluster_agents/${agent.id}`);
     expect([gone.status, gone.text, gone.headers['content-type']]).toEqual([204, '', undefined]);
-    expect(sim.state.tokens.some((t) => t.agent_id === agent.id)).toBe(false);
-    expect(sim.state.urlConfigurations.some((c) => c.agent_id === agent.id)).toBe(false);
+    expect(sim().state.tokens.some((t) => t.agent_id === agent.id)).toBe(false);
+    expect(sim().state.urlConfigurations.some((c) => c.agent_id === agent.id)).toBe(false);
     for (const path of ['', '/tokens', '/url_configurations']) expect((await call('GET', `/projects/25/cluster_agents/${agent.id}${path}`)).json).toEqual({ message: '404 Not found' });
     expect((await call('DELETE', `/projects/25/cluster_agents/${agent.id}`)).json).toEqual({ message: '404 Not found' });
   });
 
   test('an agent of another project is not found through this one', async () => {
-    const elsewhere = sim.agentsOf(22)[0]!;
+    const elsewhere = sim().agentsOf(22)[0]!;
     expect((await call('DELETE', `/projects/20/cluster_agents/${elsewhere.id}`)).json).toEqual({ message: '404 Not found' });
     expect((await call('GET', `/projects/20/cluster_agents/${elsewhere.id}`)).json).toEqual({ message: '404 Not found' });
   });
 
   test('If-Unmodified-Since before the last update is 412, compared at full precision', async () => {
-    const agent = sim.state.agents.find((a) => a.project_id === 22)!;
+    const agent = sim().state.agents.find((a) => a.project_id === 22)!;
     const createdAt = new Date(agent.created_at);
     expect(createdAt.getUTCMilliseconds()).toBeGreaterThan(0);
     const sameSecond = new Date(Math.floor(createdAt.getTime() / 1000) * 1000).toUTCString();
     for (const since of ['Mon, 01 Jan 2001 00:00:00 GMT', sameSecond]) {
       expect(await call('DELETE', `/projects/22/cluster_agents/${agent.id}`, { headers: { 'if-unmodified-since': since } })).toMatchObject({ status: 412, json: { message: '412 Precondition Failed' } });
     }
-    expect(sim.state.agents.some((a) => a.id === agent.id)).toBe(true);
+    expect(sim().state.agents.some((a) => a.id === agent.id)).toBe(true);
     const later = new Date(createdAt.getTime() + 1000).toUTCString();
     expect((await call('DELETE', `/projects/22/cluster_agents/${agent.id}`, { headers: { 'if-unmodified-since': later } })).status).toBe(204);
-    expect((await call('DELETE', `/projects/22/cluster_agents/${sim.agentsOf(22)[0]!.id}`, { headers: { 'if-unmodified-since': 'not a date' } })).status).toBe(204);
+    expect((await call('DELETE', `/projects/22/cluster_agents/${sim().agentsOf(22)[0]!.id}`, { headers: { 'if-unmodified-since': 'not a date' } })).status).toBe(204);
   });
 });
 
@@ -140,8 +133,8 @@ describe('agent tokens', () => {
   });
 
   test('the single GET shows last_used_at; the list never does', async () => {
-    const agent = sim.agentsOf(20)[0]!;
-    const used = sim.activeTokensOf(agent.id).find((t) => t.last_used_at !== null)!;
+    const agent = sim().agentsOf(20)[0]!;
+    const used = sim().activeTokensOf(agent.id).find((t) => t.last_used_at !== null)!;
     expect((await call('GET', `/projects/20/cluster_agents/${agent.id}/tokens/${used.id}`)).json.last_used_at).toBe(used.last_used_at);
   });
 
@@ -171,12 +164,12 @@ describe('agent tokens', () => {
   });
 
   test('revoke: 204, the row stays revoked, the single GET is 404, revoking again is 204 too', async () => {
-    const agent = sim.agentsOf(20)[1]!;
-    const token = sim.activeTokensOf(agent.id)[0]!;
+    const agent = sim().agentsOf(20)[1]!;
+    const token = sim().activeTokensOf(agent.id)[0]!;
     const path = `/projects/20/cluster_agents/${agent.id}/tokens/${token.id}`;
     const revoked = await call('DELETE', path);
     expect([revoked.status, revoked.text]).toEqual([204, '']);
-    expect(sim.state.tokens.find((t) => t.id === token.id)?.status).toBe('revoked');
+    expect(sim().state.tokens.find((t) => t.id === token.id)?.status).toBe('revoked');
     expect(await call('GET', path)).toMatchObject({ status: 404, json: { message: '404 Not found' } });
     expect((await call('GET', `/projects/20/cluster_agents/${agent.id}/tokens`)).json.map((t: any) => t.id)).not.toContain(token.id);
     expect((await call('DELETE', path)).status).toBe(204);
@@ -185,10 +178,10 @@ describe('agent tokens', () => {
   });
 
   test('seeded revoked tokens are invisible to reads, and a token is only found through its own agent', async () => {
-    const [a, b] = sim.agentsOf(20).slice(5, 7);
-    const revoked = sim.state.tokens.find((t) => t.agent_id === a!.id && t.status === 'revoked')!;
+    const [a, b] = sim().agentsOf(20).slice(5, 7);
+    const revoked = sim().state.tokens.find((t) => t.agent_id === a!.id && t.status === 'revoked')!;
     expect((await call('GET', `/projects/20/cluster_agents/${a!.id}/tokens/${revoked.id}`)).json).toEqual({ message: '404 Not found' });
-    const active = sim.activeTokensOf(a!.id)[0]!;
+    const active = sim().activeTokensOf(a!.id)[0]!;
     expect((await call('GET', `/projects/20/cluster_agents/${b!.id}/tokens/${active.id}`)).json).toEqual({ message: '404 Not found' });
     expect((await call('DELETE', `/projects/20/cluster_agents/${b!.id}/tokens/${active.id}`)).json).toEqual({ message: '404 Not found' });
     expect((await call('DELETE', `/projects/20/cluster_agents/${a!.id}/tokens/999999`)).json).toEqual({ message: '404 Not found' });

@@ -1,21 +1,14 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AGENTS, PROJECTS, TOKENS, USERS, startSimulator } from '../../simulator/src/index.js';
-import type { Simulator } from '../../simulator/src/index.js';
-import { client } from './client.js';
+import { describe, expect, test } from 'vitest';
+import { AGENTS, PROJECTS, TOKENS, USERS } from '../../simulator/src/index.js';
+import { sharedSimulator } from './client.js';
 
-let sim: Simulator;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sim = await startSimulator();
-  call = client(sim);
-});
-afterAll(() => sim.close());
+const { sim, call } = sharedSimulator();
 
 const UNAUTHORIZED = { message: '401 Unauthorized' };
 const FORBIDDEN = { message: '403 Forbidden' };
 const PROJECT_NOT_FOUND = { message: '404 Project Not Found' };
-const firstAgent = (projectId: number) => sim.agentsOf(projectId)[0]!.id;
+const firstAgent = (projectId: number) => sim().agentsOf(projectId)[0]!.id;
 
 describe('authentication comes first', () => {
   test('no token or an unknown one: 401, before parameter validation and on public projects too', async () => {
@@ -31,7 +24,7 @@ describe('authentication comes first', () => {
   });
 
   test('a token is taken from PRIVATE-TOKEN, private_token, Bearer, access_token, or Basic', async () => {
-    const url = `${sim.url}/api/v4/projects/20`;
+    const url = `${sim().url}/api/v4/projects/20`;
     const basic = Buffer.from(`dev:${TOKENS.developer}`).toString('base64');
     const ways = [
       request(url, { headers: { 'private-token': TOKENS.developer } }),
@@ -52,7 +45,7 @@ describe('authentication comes first', () => {
 });
 
 test('five different 404s, each where GitLab gives it', async () => {
-  const jwt = sim.agentsOf(21).find((a) => a.name === AGENTS.withJwt)!;
+  const jwt = sim().agentsOf(21).find((a) => a.name === AGENTS.withJwt)!;
   expect((await call('GET', '/projects/24')).json).toEqual(PROJECT_NOT_FOUND);
   expect((await call('GET', '/projects/20/cluster_agents', { token: TOKENS.reporter })).json).toEqual({ message: '404 ClusterAgents Not Found' });
   expect((await call('GET', '/projects/20/cluster_agents/999999')).json).toEqual({ message: '404 Not found' });
@@ -91,7 +84,7 @@ describe('reads by role', () => {
 
   test('a maintainer of one project only: that project is visible, the others are not', async () => {
     expect((await call('GET', '/projects/other%2Fprivate/cluster_agents', { token: TOKENS.other })).json.map((a: any) => a.name)).toEqual(
-      sim.agentsOf(24).map((a) => a.name),
+      sim().agentsOf(24).map((a) => a.name),
     );
     expect((await call('GET', '/projects/24/cluster_agents', { token: TOKENS.maintainer })).json).toEqual(PROJECT_NOT_FOUND);
   });
@@ -123,11 +116,11 @@ describe('writes below Maintainer: 403 before the agent is looked up', () => {
 
   test('nothing changed behind the refusals', async () => {
     const agentId = firstAgent(20);
-    const before = sim.activeTokensOf(agentId).length;
+    const before = sim().activeTokensOf(agentId).length;
     await call('POST', `/projects/20/cluster_agents/${agentId}/tokens`, { token: TOKENS.developer, body: { name: 'x' } });
     await call('DELETE', `/projects/20/cluster_agents/${agentId}`, { token: TOKENS.developer });
-    expect(sim.activeTokensOf(agentId)).toHaveLength(before);
-    expect(sim.state.agents.some((a) => a.id === agentId)).toBe(true);
+    expect(sim().activeTokensOf(agentId)).toHaveLength(before);
+    expect(sim().state.agents.some((a) => a.id === agentId)).toBe(true);
   });
 
   test('a Maintainer writes, and is recorded as the creator', async () => {
@@ -139,7 +132,7 @@ describe('writes below Maintainer: 403 before the agent is looked up', () => {
   });
 
   test('URL configurations: even reading needs Maintainer (the docs say Developer)', async () => {
-    const jwt = sim.agentsOf(21).find((a) => a.name === AGENTS.withJwt)!;
+    const jwt = sim().agentsOf(21).find((a) => a.name === AGENTS.withJwt)!;
     expect((await call('GET', `/projects/21/cluster_agents/${jwt.id}/url_configurations`, { token: TOKENS.developer })).json).toEqual(FORBIDDEN);
     expect((await call('GET', `/projects/21/cluster_agents/${jwt.id}/url_configurations`)).json).toHaveLength(1);
   });

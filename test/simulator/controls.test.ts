@@ -1,31 +1,24 @@
 import { request } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, describe, expect, test } from 'vitest';
 import { AGENTS, RENAMED_PATH, TOKENS, startSimulator } from '../../simulator/src/index.js';
-import type { Simulator } from '../../simulator/src/index.js';
-import { client } from './client.js';
+import { client, sharedSimulator } from './client.js';
 
-let sim: Simulator;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sim = await startSimulator();
-  call = client(sim);
-});
-afterAll(() => sim.close());
+const { sim, call } = sharedSimulator();
 afterEach(() => {
-  sim.setLatency(0);
-  sim.setFaults(null);
-  sim.failNext(0, '500');
-  sim.setRateLimit(null);
-  sim.resetStats();
+  sim().setLatency(0);
+  sim().setFaults(null);
+  sim().failNext(0, '500');
+  sim().setRateLimit(null);
+  sim().resetStats();
 });
 
 describe('request accounting', () => {
   test('every route is counted under its template, anything else as `unmatched`', async () => {
-    const agent = sim.agentsOf(21).find((a) => a.name === AGENTS.withJwt)!;
-    const config = sim.state.urlConfigurationOf(agent.id)!;
-    const token = sim.activeTokensOf(agent.id)[0]!;
+    const agent = sim().agentsOf(21).find((a) => a.name === AGENTS.withJwt)!;
+    const config = sim().state.urlConfigurationOf(agent.id)!;
+    const token = sim().activeTokensOf(agent.id)[0]!;
     const a = `/projects/21/cluster_agents/${agent.id}`;
-    sim.resetStats();
+    sim().resetStats();
     const calls: [string, string][] = [
       ['GET', '/projects/21'],
       ['GET', '/projects/21/cluster_agents'],
@@ -43,7 +36,7 @@ describe('request accounting', () => {
       ['GET', '/projects/21/nothing-here'],
     ];
     for (const [method, path] of calls) await call(method, path, { body: method === 'POST' ? {} : undefined });
-    expect(sim.counts()).toEqual({
+    expect(sim().counts()).toEqual({
       'GET /projects/:id': 1,
       'GET /projects/:id/cluster_agents': 1,
       'GET /projects/:id/cluster_agents/:agent_id': 1,
@@ -59,14 +52,14 @@ describe('request accounting', () => {
       'DELETE /projects/:id/cluster_agents/:agent_id/url_configurations/:url_configuration_id': 1,
       unmatched: 1,
     });
-    expect([sim.total(), sim.count('GET /projects/:id'), sim.count('GET /nothing')]).toEqual([14, 1, 0]);
+    expect([sim().total(), sim().count('GET /projects/:id'), sim().count('GET /nothing')]).toEqual([14, 1, 0]);
   });
 
   test('the log: method, route, path and query, status, the token as sent, request ids, and timing', async () => {
     const started = Date.now();
     await call('GET', '/projects/g%2Fp/cluster_agents?per_page=2', { token: TOKENS.developer, headers: { 'x-request-id': 'req-1', traceparent: '00-abc-def-01' } });
     await call('GET', '/projects/20', { token: 'glpat-wrong' });
-    expect(sim.requests).toEqual([
+    expect(sim().requests).toEqual([
       {
         method: 'GET',
         route: 'GET /projects/:id/cluster_agents',
@@ -80,20 +73,20 @@ describe('request accounting', () => {
       },
       expect.objectContaining({ route: 'GET /projects/:id', status: 401, token: 'glpat-wrong', requestId: undefined }),
     ]);
-    for (const r of sim.requests) expect(started <= r.startedAt && r.startedAt <= r.endedAt && r.endedAt <= Date.now()).toBe(true);
+    for (const r of sim().requests) expect(started <= r.startedAt && r.startedAt <= r.endedAt && r.endedAt <= Date.now()).toBe(true);
   });
 
   test('latency, and the peak of concurrent requests overall and per route', async () => {
-    sim.setLatency(150);
+    sim().setLatency(150);
     const started = performance.now();
     await Promise.all([...Array.from({ length: 5 }, () => call('GET', '/projects/20')), ...Array.from({ length: 3 }, () => call('GET', '/projects/20/cluster_agents'))]);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    expect([sim.maxInFlight(), sim.maxInFlight('GET /projects/:id'), sim.maxInFlight('GET /projects/:id/cluster_agents')]).toEqual([8, 5, 3]);
-    sim.resetStats();
+    expect([sim().maxInFlight(), sim().maxInFlight('GET /projects/:id'), sim().maxInFlight('GET /projects/:id/cluster_agents')]).toEqual([8, 5, 3]);
+    sim().resetStats();
     for (let i = 0; i < 3; i++) await call('GET', '/projects/20');
-    expect([sim.maxInFlight(), sim.total()]).toEqual([1, 3]);
-    sim.resetStats();
-    expect([sim.maxInFlight(), sim.total(), sim.requests, sim.counts()]).toEqual([0, 0, [], {}]);
+    expect([sim().maxInFlight(), sim().total()]).toEqual([1, 3]);
+    sim().resetStats();
+    expect([sim().maxInFlight(), sim().total(), sim().requests, sim().counts()]).toEqual([0, 0, [], {}]);
   });
 });
 
@@ -104,63 +97,63 @@ describe('fault injection', () => {
     ['503', 'Service Unavailable'],
     ['504', 'Gateway Timeout'],
   ] as const)('failNext %s: GitLab-style JSON, then normal service', async (kind, reason) => {
-    sim.failNext(1, kind);
+    sim().failNext(1, kind);
     expect(await call('GET', '/projects/20')).toMatchObject({ status: Number(kind), json: { message: `${kind} ${reason}` } });
     expect((await call('GET', '/projects/20')).status).toBe(200);
-    expect(sim.requests.map((r) => r.status)).toEqual([Number(kind), 200]);
+    expect(sim().requests.map((r) => r.status)).toEqual([Number(kind), 200]);
   });
 
   test('a 429 fault looks like Rack::Attack, asking for a retry in a second', async () => {
-    sim.failNext(1, '429');
+    sim().failNext(1, '429');
     const res = await call('GET', '/projects/20');
     expect([res.status, res.text, res.headers['content-type'], res.headers['retry-after']]).toEqual([429, 'Retry later\n', 'text/plain', '1']);
     expect(res.headers['ratelimit-name']).toBe('throttle_authenticated_api');
   });
 
   test('failNext filters by method and by route template, and counts down', async () => {
-    sim.failNext(1, '503', { method: 'POST' });
+    sim().failNext(1, '503', { method: 'POST' });
     expect((await call('GET', '/projects/25/cluster_agents')).status).toBe(200);
     expect((await call('POST', '/projects/25/cluster_agents', { body: { name: 'unlucky' } })).status).toBe(503);
-    expect(sim.agentsOf(25)).toEqual([]);
-    sim.failNext(2, '500', { route: 'GET /projects/:id/cluster_agents' });
+    expect(sim().agentsOf(25)).toEqual([]);
+    sim().failNext(2, '500', { route: 'GET /projects/:id/cluster_agents' });
     const statuses = [];
     for (const path of ['/projects/20', '/projects/20/cluster_agents', '/projects/20', '/projects/20/cluster_agents', '/projects/20/cluster_agents']) statuses.push((await call('GET', path)).status);
     expect(statuses).toEqual([200, 500, 200, 500, 200]);
   });
 
   test('reset: the socket is destroyed without an answer', async () => {
-    sim.failNext(1, 'reset');
+    sim().failNext(1, 'reset');
     await expect(call('GET', '/projects/20')).rejects.toThrow();
-    expect(sim.requests.map((r) => r.status)).toEqual(['reset']);
+    expect(sim().requests.map((r) => r.status)).toEqual(['reset']);
     expect((await call('GET', '/projects/20')).status).toBe(200);
   });
 
   test('slow-body: the headers come at once, the body after the configured delay', async () => {
-    sim.setFaults({ rate: 0, kinds: [], slowBodyMs: 400 });
-    sim.failNext(1, 'slow-body');
+    sim().setFaults({ rate: 0, kinds: [], slowBodyMs: 400 });
+    sim().failNext(1, 'slow-body');
     const started = performance.now();
-    const res = await request(`${sim.url}/api/v4/projects/20`, { headers: { 'private-token': TOKENS.maintainer } });
+    const res = await request(`${sim().url}/api/v4/projects/20`, { headers: { 'private-token': TOKENS.maintainer } });
     const headersAt = performance.now() - started;
     const body = (await res.body.json()) as { id: number };
     const bodyAt = performance.now() - started;
     expect([res.statusCode, body.id]).toEqual([200, 20]);
     expect(headersAt).toBeLessThan(250);
     expect(bodyAt).toBeGreaterThanOrEqual(390);
-    expect(sim.requests[0]!.endedAt - sim.requests[0]!.startedAt).toBeGreaterThanOrEqual(390);
+    expect(sim().requests[0]!.endedAt - sim().requests[0]!.startedAt).toBeGreaterThanOrEqual(390);
   });
 
   test('hang: no answer ever; in flight until the caller gives up', async () => {
-    sim.failNext(1, 'hang');
-    await expect(request(`${sim.url}/api/v4/projects/20`, { headers: { 'private-token': TOKENS.maintainer }, signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    sim().failNext(1, 'hang');
+    await expect(request(`${sim().url}/api/v4/projects/20`, { headers: { 'private-token': TOKENS.maintainer }, signal: AbortSignal.timeout(300) })).rejects.toThrow();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(sim.requests.map((r) => r.status)).toEqual(['hang']);
-    expect(sim.requests[0]!.endedAt - sim.requests[0]!.startedAt).toBeGreaterThanOrEqual(250);
+    expect(sim().requests.map((r) => r.status)).toEqual(['hang']);
+    expect(sim().requests[0]!.endedAt - sim().requests[0]!.startedAt).toBeGreaterThanOrEqual(250);
     expect((await call('GET', '/projects/20')).status).toBe(200);
   });
 
   test('random faults: only on the methods and routes named, at roughly the rate, and the same run for the same seed', async () => {
     const run = async () => {
-      sim.setFaults({ rate: 0.4, kinds: ['500', '503'], methods: ['GET'], routes: ['GET /projects/:id'], seed: 99 });
+      sim().setFaults({ rate: 0.4, kinds: ['500', '503'], methods: ['GET'], routes: ['GET /projects/:id'], seed: 99 });
       const statuses: number[] = [];
       for (let i = 0; i < 100; i++) statuses.push((await call('GET', '/projects/20')).status);
       return statuses;
@@ -179,7 +172,7 @@ describe('fault injection', () => {
 describe('rate limiting (Rack::Attack style)', () => {
   test('off by default; over the limit: 429 text/plain "Retry later" with RateLimit-* and Retry-After', async () => {
     for (let i = 0; i < 30; i++) expect((await call('GET', '/projects/20')).status).toBe(200);
-    sim.setRateLimit({ limit: 2, windowMs: 60_000 });
+    sim().setRateLimit({ limit: 2, windowMs: 60_000 });
     expect((await call('GET', '/projects/20')).status).toBe(200);
     expect((await call('GET', '/projects/20/cluster_agents')).status).toBe(200);
     const limited = await call('GET', '/projects/20');
@@ -191,12 +184,12 @@ describe('rate limiting (Rack::Attack style)', () => {
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(Number(limited.headers['ratelimit-reset'])).toBeCloseTo(nowSeconds + retryAfter, -1);
     expect(Date.parse(limited.headers['ratelimit-resettime']!) / 1000).toBe(Number(limited.headers['ratelimit-reset']));
-    expect(sim.requests.at(-1)).toMatchObject({ route: 'GET /projects/:id', status: 429 });
+    expect(sim().requests.at(-1)).toMatchObject({ route: 'GET /projects/:id', status: 429 });
     expect((await call('GET', '/projects/20')).headers['ratelimit-observed']).toBe('4');
   });
 
   test('counted per user; callers without a valid token per address, even on unknown paths', async () => {
-    sim.setRateLimit({ limit: 1, windowMs: 60_000 });
+    sim().setRateLimit({ limit: 1, windowMs: 60_000 });
     expect((await call('GET', '/projects/20', { token: TOKENS.maintainer })).status).toBe(200);
     expect((await call('GET', '/projects/20', { token: TOKENS.developer })).status).toBe(200);
     expect((await call('GET', '/projects/20', { token: TOKENS.maintainer })).status).toBe(429);
@@ -206,7 +199,7 @@ describe('rate limiting (Rack::Attack style)', () => {
   });
 
   test('fixed windows: the count starts again in the next one; the limit is shown per minute', async () => {
-    sim.setRateLimit({ limit: 1, windowMs: 500 });
+    sim().setRateLimit({ limit: 1, windowMs: 500 });
     await new Promise((resolve) => setTimeout(resolve, 500 - (Date.now() % 500) + 5));
     expect((await call('GET', '/projects/20')).status).toBe(200);
     const limited = await call('GET', '/projects/20');

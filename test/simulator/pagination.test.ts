@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { AGENTS, PROJECTS, startSimulator, testSeed } from '../../simulator/src/index.js';
-import type { Simulator } from '../../simulator/src/index.js';
-import { client } from './client.js';
+import { client, sharedSimulator } from './client.js';
 import type { Answer } from './client.js';
 
-let sim: Simulator;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sim = await startSimulator();
-  call = client(sim);
-});
-afterAll(() => sim.close());
+const { sim, call } = sharedSimulator();
 
 const PAGE_HEADERS = ['x-total', 'x-total-pages', 'x-page', 'x-per-page', 'x-next-page', 'x-prev-page'] as const;
 const pageHeaders = (res: Answer) => Object.fromEntries(PAGE_HEADERS.map((h) => [h, res.headers[h]]));
@@ -21,7 +14,7 @@ describe('headers and Link', () => {
     const res = await call('GET', '/projects/22/cluster_agents?page=2&per_page=50');
     expect(res.json).toHaveLength(50);
     expect(pageHeaders(res)).toEqual({ 'x-total': '130', 'x-total-pages': '3', 'x-page': '2', 'x-per-page': '50', 'x-next-page': '3', 'x-prev-page': '1' });
-    const base = `${sim.url}/api/v4/projects/22/cluster_agents`;
+    const base = `${sim().url}/api/v4/projects/22/cluster_agents`;
     expect(res.headers.link).toBe(
       [
         `<${base}?id=22&page=1&per_page=50>; rel="prev"`,
@@ -33,15 +26,15 @@ describe('headers and Link', () => {
   });
 
   test('token lists carry the route params id and agent_id too, sorted with the rest, the path id still encoded in the path', async () => {
-    const agentId = sim.agentsOf(20)[0]!.id;
+    const agentId = sim().agentsOf(20)[0]!.id;
     const res = await call('GET', `/projects/g%2Fp/cluster_agents/${agentId}/tokens?per_page=1`);
-    expect(links(res).next).toBe(`${sim.url}/api/v4/projects/g%2Fp/cluster_agents/${agentId}/tokens?agent_id=${agentId}&id=g%2Fp&page=2&per_page=1`);
+    expect(links(res).next).toBe(`${sim().url}/api/v4/projects/g%2Fp/cluster_agents/${agentId}/tokens?agent_id=${agentId}&id=g%2Fp&page=2&per_page=1`);
     expect(pageHeaders(res)).toMatchObject({ 'x-total': '2', 'x-total-pages': '2', 'x-next-page': '2', 'x-prev-page': '' });
   });
 
   test('undeclared query params stay in the Link, CGI-escaped and sorted; defaults are filled in', async () => {
     const res = await call('GET', "/projects/22/cluster_agents?zeta=1&alpha=a%20b!&page=2");
-    expect(links(res).prev).toBe(`${sim.url}/api/v4/projects/22/cluster_agents?alpha=a+b%21&id=22&page=1&per_page=20&zeta=1`);
+    expect(links(res).prev).toBe(`${sim().url}/api/v4/projects/22/cluster_agents?alpha=a+b%21&id=22&page=1&per_page=20&zeta=1`);
   });
 
   test('20 per page by default; above 100 silently capped, while Link keeps the per_page asked for', async () => {
@@ -67,8 +60,8 @@ describe('headers and Link', () => {
     expect(res.json).toEqual([]);
     expect(pageHeaders(res)).toEqual({ 'x-total': '0', 'x-total-pages': '1', 'x-page': '1', 'x-per-page': '20', 'x-next-page': '', 'x-prev-page': '' });
     expect(links(res)).toEqual({
-      first: `${sim.url}/api/v4/projects/25/cluster_agents?id=25&page=1&per_page=20`,
-      last: `${sim.url}/api/v4/projects/25/cluster_agents?id=25&page=1&per_page=20`,
+      first: `${sim().url}/api/v4/projects/25/cluster_agents?id=25&page=1&per_page=20`,
+      last: `${sim().url}/api/v4/projects/25/cluster_agents?id=25&page=1&per_page=20`,
     });
   });
 
@@ -85,13 +78,13 @@ describe('headers and Link', () => {
 
   test('following rel="next" verbatim walks every row once', async () => {
     const names: string[] = [];
-    let url: string | undefined = `${sim.url}/api/v4/projects/22/cluster_agents?per_page=40`;
+    let url: string | undefined = `${sim().url}/api/v4/projects/22/cluster_agents?per_page=40`;
     while (url) {
       const res: Response = await fetch(url, { headers: { 'private-token': 'glpat-maintainer' } });
       names.push(...((await res.json()) as { name: string }[]).map((a) => a.name));
       url = /<([^>]+)>; rel="next"/.exec(res.headers.get('link')!)?.[1];
     }
-    expect(names).toEqual(sim.agentsOf(22).map((a) => a.name));
+    expect(names).toEqual(sim().agentsOf(22).map((a) => a.name));
   });
 });
 
@@ -117,7 +110,7 @@ describe("Grape's pagination params", () => {
   });
 
   test('the URL-configuration list is not paginated', async () => {
-    const agent = sim.agentsOf(21).find((a) => a.name === AGENTS.withJwt)!;
+    const agent = sim().agentsOf(21).find((a) => a.name === AGENTS.withJwt)!;
     const res = await call('GET', `/projects/21/cluster_agents/${agent.id}/url_configurations?per_page=0`);
     expect(res.status).toBe(200);
     expect(PAGE_HEADERS.filter((h) => h in res.headers)).toEqual([]);
@@ -131,20 +124,20 @@ describe('order', () => {
     const names = agents.map((a) => a.name);
     expect(names).toEqual([...names].sort());
     expect(agents.map((a) => a.id)).not.toEqual([...agents.map((a) => a.id)].sort((a, b) => a - b));
-    expect(agents.map((a) => a.id)).toEqual(sim.agentsOf(20).map((a) => a.id));
+    expect(agents.map((a) => a.id)).toEqual(sim().agentsOf(20).map((a) => a.id));
   });
 
   test('tokens: active only, last used first, never used last; list items have neither last_used_at nor token', async () => {
-    for (const agent of sim.agentsOf(20).slice(0, 4)) {
+    for (const agent of sim().agentsOf(20).slice(0, 4)) {
       const listed = (await call('GET', `/projects/20/cluster_agents/${agent.id}/tokens`)).json as Record<string, unknown>[];
-      const expected = sim.state.tokens
+      const expected = sim().state.tokens
         .filter((t) => t.agent_id === agent.id && t.status === 'active')
         .sort((a, b) => (b.last_used_at ?? '').localeCompare(a.last_used_at ?? '') || a.id - b.id);
       expect(listed.map((t) => t.id)).toEqual(expected.map((t) => t.id));
       for (const t of listed) expect(Object.keys(t)).toEqual(['id', 'name', 'description', 'agent_id', 'status', 'created_at', 'created_by_user_id']);
     }
     // Half of g/p's agents have a never-used token, created before the used one, yet listed after it.
-    const odd = sim.agentsOf(20).find((a) => sim.activeTokensOf(a.id).some((t) => t.last_used_at === null))!;
+    const odd = sim().agentsOf(20).find((a) => sim().activeTokensOf(a.id).some((t) => t.last_used_at === null))!;
     const listed = (await call('GET', `/projects/20/cluster_agents/${odd.id}/tokens`)).json as { id: number }[];
     expect(listed[0]!.id).toBeGreaterThan(listed[1]!.id);
   });

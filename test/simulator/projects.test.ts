@@ -1,16 +1,9 @@
 import { request } from 'undici';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { PROJECTS, RENAMED_PATH, TOKENS, USERS, startSimulator, testSeed } from '../../simulator/src/index.js';
-import type { Simulator } from '../../simulator/src/index.js';
-import { client } from './client.js';
+import { client, sharedSimulator } from './client.js';
 
-let sim: Simulator;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sim = await startSimulator();
-  call = client(sim);
-});
-afterAll(() => sim.close());
+const { sim, call } = sharedSimulator();
 
 const PROJECT_NOT_FOUND = { message: '404 Project Not Found' };
 const OLD = encodeURIComponent(RENAMED_PATH);
@@ -39,7 +32,7 @@ describe('the :id of a project', () => {
   });
 
   test('the retired API v3 is 410', async () => {
-    const res = await request(`${sim.url}/api/v3/projects/20`);
+    const res = await request(`${sim().url}/api/v3/projects/20`);
     expect([res.statusCode, await res.body.json()]).toEqual([410, { error: 'API V3 is no longer supported. Use API V4 instead.' }]);
   });
 });
@@ -47,21 +40,21 @@ describe('the :id of a project', () => {
 describe('a renamed project', () => {
   test('GET on the old path: 301 to the id URL, same sub-path and query, plain-text body', async () => {
     const moved = await call('GET', `/projects/${OLD}/cluster_agents?per_page=5&page=2`);
-    const location = `${sim.url}/api/v4/projects/20/cluster_agents?per_page=5&page=2`;
+    const location = `${sim().url}/api/v4/projects/20/cluster_agents?per_page=5&page=2`;
     expect(moved.status).toBe(301);
     expect(moved.headers.location).toBe(location);
     expect(moved.text).toBe(`This resource has been moved permanently to ${location}`);
-    expect((await call('GET', `/projects/${OLD}`)).headers.location).toBe(`${sim.url}/api/v4/projects/20`);
+    expect((await call('GET', `/projects/${OLD}`)).headers.location).toBe(`${sim().url}/api/v4/projects/20`);
   });
 
   test('following the redirect gives the project', async () => {
-    const res = await fetch(`${sim.url}/api/v4/projects/${OLD}`, { headers: { 'private-token': TOKENS.developer } });
+    const res = await fetch(`${sim().url}/api/v4/projects/${OLD}`, { headers: { 'private-token': TOKENS.developer } });
     expect([res.status, ((await res.json()) as any).id]).toEqual([200, 20]);
   });
 
   test('any other method on any route below the old path: 405', async () => {
-    const agentId = sim.agentsOf(20)[0]!.id;
-    const tokenId = sim.activeTokensOf(agentId)[0]!.id;
+    const agentId = sim().agentsOf(20)[0]!.id;
+    const tokenId = sim().activeTokensOf(agentId)[0]!.id;
     const writes: [string, string, unknown][] = [
       ['POST', '/cluster_agents', { name: 'x' }],
       ['DELETE', `/cluster_agents/${agentId}`, undefined],
@@ -72,9 +65,9 @@ describe('a renamed project', () => {
     for (const [method, rest, body] of writes) {
       expect(await call(method, `/projects/${OLD}${rest}`, { body })).toMatchObject({ status: 405, json: { message: 'Non GET methods are not allowed for moved projects' } });
     }
-    expect(sim.activeTokensOf(agentId).some((t) => t.id === tokenId)).toBe(true);
+    expect(sim().activeTokensOf(agentId).some((t) => t.id === tokenId)).toBe(true);
     // Rack's `request.get?` is false for HEAD, although Grape routes HEAD as GET.
-    const head = await request(`${sim.url}/api/v4/projects/${OLD}`, { method: 'HEAD', headers: { 'private-token': TOKENS.maintainer } });
+    const head = await request(`${sim().url}/api/v4/projects/${OLD}`, { method: 'HEAD', headers: { 'private-token': TOKENS.maintainer } });
     expect(head.statusCode).toBe(405);
   });
 
@@ -100,9 +93,9 @@ describe('the project body', () => {
       path_with_namespace: 'g/sub/deep/nested',
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       default_branch: 'main',
-      web_url: `${sim.url}/g/sub/deep/nested`,
+      web_url: `${sim().url}/g/sub/deep/nested`,
       visibility: 'private',
-      namespace: { id: 102, name: 'Deep', path: 'deep', kind: 'group', full_path: 'g/sub/deep', parent_id: 101, web_url: `${sim.url}/groups/g/sub/deep` },
+      namespace: { id: 102, name: 'Deep', path: 'deep', kind: 'group', full_path: 'g/sub/deep', parent_id: 101, web_url: `${sim().url}/groups/g/sub/deep` },
       permissions: { project_access: { access_level: 30, notification_level: 3 }, group_access: null },
     });
   });
@@ -121,7 +114,7 @@ describe('the project body', () => {
   });
 
   test('HEAD is answered as GET, without a body', async () => {
-    const res = await request(`${sim.url}/api/v4/projects/20`, { method: 'HEAD', headers: { 'private-token': TOKENS.developer } });
+    const res = await request(`${sim().url}/api/v4/projects/20`, { method: 'HEAD', headers: { 'private-token': TOKENS.developer } });
     expect(res.statusCode).toBe(200);
     expect(await res.body.text()).toBe('');
   });

@@ -1,17 +1,10 @@
 import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AGENTS, PROJECTS, TOKENS, startSimulator } from '../../simulator/src/index.js';
-import type { Simulator } from '../../simulator/src/index.js';
-import { client } from './client.js';
+import { describe, expect, test } from 'vitest';
+import { AGENTS, PROJECTS, TOKENS } from '../../simulator/src/index.js';
+import { sharedSimulator } from './client.js';
 
-let sim: Simulator;
-let call: ReturnType<typeof client>;
-beforeAll(async () => {
-  sim = await startSimulator();
-  call = client(sim);
-});
-afterAll(() => sim.close());
+const { sim, call } = sharedSimulator();
 
 const tls = (file: string) => readFileSync(new URL(`../fixtures/tls/${file}`, import.meta.url), 'utf8');
 const CLIENT_CERT = tls('client.pem');
@@ -19,7 +12,7 @@ const CLIENT_KEY = tls('client-key.pem');
 const CA_CERT = tls('ca.pem');
 const KEYS = ['id', 'agent_id', 'url', 'public_key', 'client_cert', 'ca_cert', 'tls_host'];
 const badRequest = (messages: string[]) => ({ message: `400 Bad request - [${messages.map((m) => JSON.stringify(m)).join(', ')}]` });
-const nested = (name: string) => sim.agentsOf(PROJECTS.nested.id).find((a) => a.name === name)!;
+const nested = (name: string) => sim().agentsOf(PROJECTS.nested.id).find((a) => a.name === name)!;
 let fresh = 0;
 /** A new agent in g/empty and the path of its URL configurations. */
 const newAgent = async () => {
@@ -30,7 +23,7 @@ const newAgent = async () => {
 describe('the receptive-agents gate', () => {
   test('switched off: 404 Not Found, after 401 and after the project lookup, before parameter checks', async () => {
     const jwt = nested(AGENTS.withJwt);
-    sim.setReceptiveAgentsEnabled(false);
+    sim().setReceptiveAgentsEnabled(false);
     try {
       const base = `/projects/21/cluster_agents/${jwt.id}/url_configurations`;
       expect(await call('GET', base)).toMatchObject({ status: 404, json: { message: '404 Not Found' } });
@@ -38,9 +31,9 @@ describe('the receptive-agents gate', () => {
       expect((await call('GET', `${base}/1`, { token: TOKENS.developer })).json).toEqual({ message: '404 Not Found' });
       expect((await call('GET', base, { token: null })).json).toEqual({ message: '401 Unauthorized' });
       expect((await call('GET', `/projects/24/cluster_agents/1/url_configurations`)).json).toEqual({ message: '404 Project Not Found' });
-      expect(sim.state.receptiveAgentsEnabled).toBe(false);
+      expect(sim().state.receptiveAgentsEnabled).toBe(false);
     } finally {
-      sim.setReceptiveAgentsEnabled(true);
+      sim().setReceptiveAgentsEnabled(true);
     }
     expect((await call('GET', `/projects/21/cluster_agents/${jwt.id}/url_configurations`)).status).toBe(200);
   });
@@ -64,8 +57,8 @@ describe('reading', () => {
 
   test('a single one by id; any other id, even another agent’s, is `404 Not Found` with a capital F', async () => {
     const jwtAgent = nested(AGENTS.withJwt);
-    const own = sim.state.urlConfigurations.find((c) => c.agent_id === jwtAgent.id)!;
-    const other = sim.state.urlConfigurations.find((c) => c.agent_id === nested(AGENTS.withMtls).id)!;
+    const own = sim().state.urlConfigurations.find((c) => c.agent_id === jwtAgent.id)!;
+    const other = sim().state.urlConfigurations.find((c) => c.agent_id === nested(AGENTS.withMtls).id)!;
     const base = `/projects/21/cluster_agents/${jwtAgent.id}/url_configurations`;
     expect((await call('GET', `${base}/${own.id}`)).json.id).toBe(own.id);
     expect(await call('GET', `${base}/${other.id}`)).toMatchObject({ status: 404, json: { message: '404 Not Found' } });
@@ -95,7 +88,7 @@ describe('creating', () => {
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ public_key: null, client_cert: CLIENT_CERT, ca_cert: CA_CERT, tls_host: 'agent.internal' });
     expect(res.text).not.toContain('PRIVATE KEY');
-    expect(sim.state.urlConfigurationOf(agent.id)?.client_key).toBe(CLIENT_KEY);
+    expect(sim().state.urlConfigurationOf(agent.id)?.client_key).toBe(CLIENT_KEY);
   });
 
   test('a client_cert without a client_key is silently dropped: JWT mode; blank optional strings become null', async () => {
@@ -114,7 +107,7 @@ describe('creating', () => {
     });
     const deleted = await call('DELETE', `${base}/${first.id}`);
     expect([deleted.status, deleted.text]).toEqual([204, '']);
-    expect(sim.state.urlConfigurationOf(agent.id)).toBeUndefined();
+    expect(sim().state.urlConfigurationOf(agent.id)).toBeUndefined();
     expect((await call('GET', base)).json).toEqual([]);
     expect((await call('POST', base, { body: { url: 'grpc://b.example:1' } })).status).toBe(201);
   });
@@ -138,7 +131,7 @@ describe('creating', () => {
   ])('%s: 400 with the model errors in order', async (_, body, messages) => {
     const { agent, base } = await newAgent();
     expect(await call('POST', base, { body })).toMatchObject({ status: 400, json: badRequest(messages) });
-    expect(sim.state.urlConfigurationOf(agent.id)).toBeUndefined();
+    expect(sim().state.urlConfigurationOf(agent.id)).toBeUndefined();
   });
 
   test('a missing url is a Grape error; IPs, IPv6 and plain names are valid tls_hosts', async () => {
@@ -154,20 +147,20 @@ describe('creating', () => {
 describe('deleting', () => {
   test('If-Unmodified-Since older than the configuration is 412; the seeded one survives it', async () => {
     const agent = nested(AGENTS.withMtls);
-    const config = sim.state.urlConfigurationOf(agent.id)!;
+    const config = sim().state.urlConfigurationOf(agent.id)!;
     const path = `/projects/21/cluster_agents/${agent.id}/url_configurations/${config.id}`;
     expect(await call('DELETE', path, { headers: { 'if-unmodified-since': 'Mon, 01 Jan 2001 00:00:00 GMT' } })).toMatchObject({
       status: 412,
       json: { message: '412 Precondition Failed' },
     });
-    expect(sim.state.urlConfigurationOf(agent.id)).toBe(config);
+    expect(sim().state.urlConfigurationOf(agent.id)).toBe(config);
     expect((await call('DELETE', path, { headers: { 'if-unmodified-since': new Date().toUTCString() } })).status).toBe(204);
-    expect(sim.state.urlConfigurationOf(agent.id)).toBeUndefined();
+    expect(sim().state.urlConfigurationOf(agent.id)).toBeUndefined();
   });
 
   test('creating a configuration touches its agent: an If-Unmodified-Since from before then fails on the agent', async () => {
     const { agent, base } = await newAgent();
-    const stored = sim.state.agents.find((a) => a.id === agent.id)!;
+    const stored = sim().state.agents.find((a) => a.id === agent.id)!;
     stored.created_at = stored.updated_at = '2024-06-01T00:00:00.000Z';
     const since = 'Wed, 01 Jan 2025 00:00:00 GMT';
     await call('POST', base, { body: { url: 'grpc://a.example:1' } });

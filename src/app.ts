@@ -128,9 +128,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const rejection = rejectBody(req, config.maxBodyBytes);
     if (rejection) {
       logger.warn({ msg: 'request body refused', requestId, status: rejection.status, declaredBytes: req.headers['content-length'], maxBodyBytes: config.maxBodyBytes });
-      res.writeHead(rejection.status, { 'content-type': 'application/json', connection: 'close' });
-      res.end(JSON.stringify({ errors: [{ message: rejection.message, extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' } }] }));
-      req.resume();
+      refuse(req, res, rejection.status, { connection: 'close' }, rejection.message, { code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' });
       return;
     }
     // When GitLab slows down, requests pile up; past the cap they are turned away at once, so that memory
@@ -138,9 +136,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (inFlight >= config.maxInFlightRequests) {
       metrics.turnedAway();
       logger.warn({ msg: 'request turned away', requestId, inFlight, maxInFlightRequests: config.maxInFlightRequests });
-      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-      res.end(JSON.stringify({ errors: [{ message: `The gateway is serving its maximum of ${config.maxInFlightRequests} requests at once; retry shortly`, extensions: { code: 'OVERLOADED', retryAfter: 1 } }] }));
-      req.resume();
+      const message = `The gateway is serving its maximum of ${config.maxInFlightRequests} requests at once; retry shortly`;
+      refuse(req, res, 503, { 'retry-after': '1' }, message, { code: 'OVERLOADED', retryAfter: 1 });
       return;
     }
     inFlight++;
@@ -211,6 +208,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       logger.flush();
     },
   };
+}
+
+/** A GraphQL error answer for a request turned away before yoga reads it; its unread body is drained. */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, message: string, extensions: Record<string, unknown>): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers });
+  res.end(JSON.stringify({ errors: [{ message, extensions }] }));
+  req.resume();
 }
 
 function sendText(res: ServerResponse, status: number, body: string): void {

@@ -16,8 +16,28 @@ const SECRETS: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
 ];
 
+/** Matches every line any of SECRETS would change (and a few more): one scan of the usual clean line instead of four. */
+const ANY_SECRET = new RegExp(SECRETS.map(([pattern]) => pattern.source).join('|'), 'i');
+
 export function scrubSecrets(line: string): string {
+  if (!ANY_SECRET.test(line)) return line;
   return SECRETS.reduce((text, [pattern, replacement]) => text.replace(pattern, replacement), line);
+}
+
+let clockMs = -1;
+let clockField = '';
+/**
+ * pino's ISO `time` field, formatted once per millisecond rather than once per
+ * line: under load many lines share a millisecond, and `toISOString` was the
+ * dearest part of a line.
+ */
+function isoTimeOncePerMillisecond(): string {
+  const now = Date.now();
+  if (now !== clockMs) {
+    clockMs = now;
+    clockField = `,"time":"${new Date(now).toISOString()}"`;
+  }
+  return clockField;
 }
 
 /** Keys whose values never reach a line, at its top level or one level down (e.g. `headers.authorization`). */
@@ -49,7 +69,7 @@ export function createLogger(options: { level?: string; destination?: Destinatio
     {
       level: options.level ?? 'info',
       base: { service: 'agent-gateway' },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: isoTimeOncePerMillisecond,
       formatters: { level: (label) => ({ level: label }), log: (object) => redactSecretKeys(object) },
       hooks: { streamWrite: scrubSecrets },
     },

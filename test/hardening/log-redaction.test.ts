@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import { createLogger, redactSecretKeys } from '../../src/observability/logger.js';
+import { createLogger, redactSecretKeys, scrubSecrets } from '../../src/observability/logger.js';
 import { LogCapture } from '../helpers/log-capture.js';
 
 /**
@@ -45,4 +45,18 @@ test('a line without secret keys is logged as it is, without a copy', () => {
   const withSecret = { ...line, nested: { secret: 's' } };
   expect(redactSecretKeys(withSecret)).not.toBe(withSecret);
   expect(withSecret.nested.secret).toBe('s');
+});
+
+test('each kind of credential is scrubbed when it is the only one in a line; a clean line comes back as it was', () => {
+  const cases: [string, string][] = [
+    ['token glpat-abcdefgh12345678 seen', 'glpat-abcdefgh12345678'],
+    ['agent secret glagent-ABCDEFGH_12345678', 'glagent-ABCDEFGH_12345678'],
+    ['header Basic dXNlcjpwYXNz', 'dXNlcjpwYXNz'],
+    ['header bearer abc.def', 'abc.def'],
+    ['key -----BEGIN RSA PRIVATE KEY-----\nMIIEv\n-----END RSA PRIVATE KEY----- end', 'MIIEv'],
+    ['{"key":"-----BEGIN EC PRIVATE KEY-----\\nMHcC\\n-----END EC PRIVATE KEY-----"}', 'MHcC'],
+  ];
+  for (const [line, secret] of cases) expect(scrubSecrets(line)).not.toContain(secret);
+  const clean = '{"level":"info","msg":"gitlab call","route":"GET /projects/:id/cluster_agents","status":200}';
+  expect(scrubSecrets(clean)).toBe(clean);
 });

@@ -1,7 +1,7 @@
 import { Pool, errors as undiciErrors } from 'undici';
-import type { Dispatcher } from 'undici';
 import { GatewayError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
+import { requestText } from './request-text.js';
 
 /** The caller's own credentials, forwarded to GitLab exactly as they arrived. */
 export interface CallerAuth {
@@ -127,7 +127,7 @@ export class GitLabClient {
       const signal = budget && call.signal ? AbortSignal.any([call.signal, budget]) : (budget ?? call.signal);
       let outcome: RestResponse<T> | GitLabError;
       try {
-        outcome = await this.send<T>(req, { ...call, signal });
+        outcome = await this.send<T>(req, call, signal);
       } catch (err) {
         outcome = toGitLabError(err, req.method);
       }
@@ -164,8 +164,8 @@ export class GitLabClient {
     return elapsedMs + delay <= this.opts.retryBudgetMs ? delay : undefined;
   }
 
-  private async send<T>(req: RestRequest, call: CallContext): Promise<RestResponse<T>> {
-    const { auth, signal } = call;
+  private async send<T>(req: RestRequest, call: CallContext, signal: AbortSignal | undefined): Promise<RestResponse<T>> {
+    const { auth } = call;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth.authorization !== undefined) headers.authorization = auth.authorization;
     if (auth.privateToken !== undefined) headers['private-token'] = auth.privateToken;
@@ -176,23 +176,15 @@ export class GitLabClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body);
     }
-    const options: Dispatcher.RequestOptions = {
-      method: req.method,
-      path: this.basePath + req.path + queryString(req.query),
-      headers,
-      body,
-      signal,
-    };
-    const res = await this.pool.request(options);
-    const text = await res.body.text();
-    const responseHeaders = res.headers as RestResponse<T>['headers'];
+    const res = await requestText(this.pool, { method: req.method, path: this.basePath + req.path + queryString(req.query), headers, body }, signal);
+    const { text, headers: responseHeaders } = res;
     if (res.statusCode >= 200 && res.statusCode < 300) {
       if (res.statusCode === 204 || text === '') return { status: res.statusCode, body: undefined as T, headers: responseHeaders };
       return { status: res.statusCode, body: parseJson<T>(text, res.statusCode), headers: responseHeaders };
     }
     if ((res.statusCode === 301 || res.statusCode === 302) && req.method === 'GET') {
       const moved = this.sameOriginPath(responseHeaders.location);
-      if (moved !== undefined) return this.send<T>({ ...req, path: moved, query: undefined }, call);
+      if (moved !== undefined) return this.send<T>({ ...req, path: moved, query: undefined }, call, signal);
     }
     throw httpError(res.statusCode, text, responseHeaders);
   }

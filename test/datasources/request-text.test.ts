@@ -1,0 +1,74 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Pool, errors } from 'undici';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { requestText } from '../../src/datasources/request-text.js';
+
+// A plain HTTP server: these tests are about the transport, not GitLab.
+const server = createServer((req, res) => {
+  if (req.url === '/split') {
+    // "é" is two bytes in UTF-8: cut between them, across two writes.
+    const bytes = Buffer.from('{"name":"café"}');
+    res.writeHead(200, { 'content-type': 'application/json', 'x-total': '7' });
+    res.write(bytes.subarray(0, 13));
+    setTimeout(() => res.end(bytes.subarray(13)), 20);
+  } else if (req.url === '/slow') {
+    setTimeout(() => res.end('late'), 300);
+  } else if (req.url === '/stall') {
+    // Never answers; the client's timeout has to end it.
+  } else {
+    res.writeHead(404).end('{"message":"404 Not found"}');
+  }
+});
+let origin = '';
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+describe('requestText', () => {
+  test('reads a body that arrives in pieces, a character split across them, with its status and headers', async () => {
+    const pool = new Pool(origin);
+    const res = await requestText(pool, { method: 'GET', path: '/split' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['x-total']).toBe('7');
+    expect(JSON.parse(res.text)).toEqual({ name: 'café' });
+    const missing = await requestText(pool, { method: 'GET', path: '/nothing' });
+    expect([missing.statusCode, missing.text]).toEqual([404, '{"message":"404 Not found"}']);
+    await pool.close();
+  });
+
+  test('an abort rejects at once, also while the call still waits for a socket, and the call is never sent', async () => {
+    const pool = new Pool(origin, { connections: 1 });
+    const busy = requestText(pool, { method: 'GET', path: '/slow' });
+    const controller = new AbortController();
+    const started = performance.now();
+    const queued = requestText(pool, { method: 'GET', path: '/split' }, controller.signal);
+    setTimeout(() => controller.abort(), 20);
+    await expect(queued).rejects.toBeInstanceOf(errors.RequestAbortedError);
+    expect(performance.now() - started).toBeLessThan(250);
+    expect((await busy).text).toBe('late');
+    await expect(requestText(pool, { method: 'GET', path: '/split' }, controller.signal)).rejects.toBeInstanceOf(errors.RequestAbortedError);
+    await pool.close();
+  });
+
+  test('an abort during the exchange rejects with the abort, not a socket error', async () => {
+    const pool = new Pool(origin);
+    const controller = new AbortController();
+    const slow = requestText(pool, { method: 'GET', path: '/slow' }, controller.signal);
+    setTimeout(() => controller.abort(), 50);
+    await expect(slow).rejects.toBeInstanceOf(errors.RequestAbortedError);
+    await pool.close();
+  });
+
+  test("undici's timeouts reject with undici's errors", async () => {
+    // undici checks its timers about once a second.
+    const pool = new Pool(origin, { headersTimeout: 100 });
+    await expect(requestText(pool, { method: 'GET', path: '/stall' })).rejects.toBeInstanceOf(errors.HeadersTimeoutError);
+    await pool.destroy();
+  });
+});

@@ -2,6 +2,7 @@ import type { AgentToken } from '../datasources/models.js';
 import { isMissingRecord, orNull } from '../datasources/not-found.js';
 import { builder } from './builder.js';
 import { parseGlobalId } from './global-id.js';
+import { nodeId } from './node-id.js';
 import { AgentRef } from './agent.js';
 
 export const AgentTokenRef = builder.objectRef<AgentToken>('AgentToken');
@@ -13,11 +14,12 @@ export const AgentTokenStatusEnum = builder.enumType('AgentTokenStatus', {
   } as const,
 });
 
-builder.node(AgentTokenRef, {
+builder.objectType(AgentTokenRef, {
   description: 'A token an agent authenticates with. Its secret is shown once, by `createAgentToken`.',
+  interfaces: [builder.nodeInterfaceRef()],
   isTypeOf: (value) => (value as { kind?: unknown }).kind === 'AgentToken',
-  id: { description: 'Opaque global ID.', resolve: (token) => `${token.projectId}/${token.agentId}/${token.id}` },
   fields: (t) => ({
+    id: t.id({ description: 'Opaque global ID.', resolve: nodeId('AgentToken', (token) => `${token.projectId}/${token.agentId}/${token.id}`) }),
     databaseId: t.exposeInt('id', { description: "GitLab's numeric token id." }),
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),

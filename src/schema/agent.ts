@@ -2,6 +2,7 @@ import type { Agent } from '../datasources/models.js';
 import { isMissingRecord, isNoUrlConfiguration, orNull } from '../datasources/not-found.js';
 import { builder } from './builder.js';
 import { parseGlobalId } from './global-id.js';
+import { nodeId } from './node-id.js';
 import { resolveOffsetConnection } from './offset-connection.js';
 import { AgentTokenRef } from './agent-token.js';
 import { ProjectRef, projectRef } from './project.js';
@@ -9,12 +10,12 @@ import { UrlConfigurationRef } from './url-configuration.js';
 
 export const AgentRef = builder.objectRef<Agent>('Agent');
 
-builder.node(AgentRef, {
+builder.objectType(AgentRef, {
   description: 'A GitLab agent for Kubernetes, registered with a project.',
+  interfaces: [builder.nodeInterfaceRef()],
   isTypeOf: (value) => (value as { kind?: unknown }).kind === 'Agent',
-  id: { description: 'Opaque global ID.', resolve: (agent) => `${agent.projectId}/${agent.id}` },
-
   fields: (t) => ({
+    id: t.id({ description: 'Opaque global ID.', resolve: nodeId('Agent', (agent) => `${agent.projectId}/${agent.id}`) }),
     databaseId: t.exposeInt('id', { description: "GitLab's numeric agent id." }),
     name: t.exposeString('name'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -5,6 +5,7 @@ import { isMissingRecord, orNull } from '../datasources/not-found.js';
 import { MAX_PER_PAGE } from '../datasources/page-plan.js';
 import { builder } from './builder.js';
 import { decodeGlobalId, idParts } from './global-id.js';
+import { nodeId } from './node-id.js';
 import { AgentRef } from './agent.js';
 import { resolveOffsetConnection } from './offset-connection.js';
 
@@ -56,13 +57,15 @@ export function parseProjectKey(id: string, argument = 'id'): ProjectKey {
   return idParts('Project', decoded.id).projectId;
 }
 
-builder.node(ProjectRef, {
-  description: 'A GitLab project, where agents are registered.',
-  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'Project',
-  id: { description: 'Opaque global ID.', resolve: identity('id') },
+const databaseId = identity('id');
 
+builder.objectType(ProjectRef, {
+  description: 'A GitLab project, where agents are registered.',
+  interfaces: [builder.nodeInterfaceRef()],
+  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'Project',
   fields: (t) => ({
-    databaseId: t.int({ description: "GitLab's numeric project id.", resolve: identity('id') }),
+    id: t.id({ description: 'Opaque global ID.', resolve: nodeId('Project', (project, context) => databaseId(project, {}, context)) }),
+    databaseId: t.int({ description: "GitLab's numeric project id.", resolve: databaseId }),
     name: t.string({ resolve: identity('name') }),
     path: t.string({ description: 'The last segment of the full path.', resolve: identity('path') }),
     fullPath: t.string({ description: 'The path with its namespace (`path_with_namespace`), e.g. `group/sub/project`.', resolve: identity('fullPath') }),

@@ -1,6 +1,7 @@
 import type { UrlConfiguration } from '../datasources/models.js';
 import { builder } from './builder.js';
 import { parseGlobalId } from './global-id.js';
+import { nodeId } from './node-id.js';
 import { AgentRef } from './agent.js';
 
 export const UrlConfigurationRef = builder.objectRef<UrlConfiguration>('UrlConfiguration');
@@ -12,11 +13,12 @@ export const UrlConfigurationAuthEnum = builder.enumType('UrlConfigurationAuth',
   } as const,
 });
 
-builder.node(UrlConfigurationRef, {
+builder.objectType(UrlConfigurationRef, {
   description: 'Where GitLab reaches a receptive agent, and how it authenticates.',
+  interfaces: [builder.nodeInterfaceRef()],
   isTypeOf: (value) => (value as { kind?: unknown }).kind === 'UrlConfiguration',
-  id: { description: 'Opaque global ID.', resolve: (config) => `${config.projectId}/${config.agentId}/${config.id}` },
   fields: (t) => ({
+    id: t.id({ description: 'Opaque global ID.', resolve: nodeId('UrlConfiguration', (config) => `${config.projectId}/${config.agentId}/${config.id}`) }),
     databaseId: t.exposeInt('id'),
     url: t.exposeString('url', { description: 'The agent endpoint, `grpc://` or `grpcs://`.' }),
     authMethod: t.field({

@@ -33,7 +33,14 @@ const header = (req: IncomingMessage, name: string) => {
   return typeof value === 'string' ? value : undefined;
 };
 
-function send(res: ServerResponse, answer: SimResponse, holdBodyMs: number, done: () => void): void {
+/** An answer as it goes on the wire, serialised ahead of the moment it is due. */
+interface Reply {
+  status: number;
+  headers: Record<string, string | number>;
+  payload: string;
+}
+
+function encode(answer: SimResponse): Reply {
   const headers: Record<string, string | number> = { ...COMMON_HEADERS, ...answer.headers };
   let payload = '';
   if (answer.body !== undefined) {
@@ -44,17 +51,27 @@ function send(res: ServerResponse, answer: SimResponse, holdBodyMs: number, done
     if (answer.contentType) headers['Content-Type'] = answer.contentType;
   }
   if (answer.status !== 204) headers['Content-Length'] = Buffer.byteLength(payload);
-  res.writeHead(answer.status, headers);
+  return { status: answer.status, headers, payload };
+}
+
+function send(res: ServerResponse, reply: Reply, holdBodyMs: number, done: () => void): void {
+  res.writeHead(reply.status, reply.headers);
   if (holdBodyMs <= 0) {
-    res.end(payload);
+    res.end(reply.payload);
     done();
     return;
   }
   res.flushHeaders();
   setTimeout(() => {
-    res.end(payload);
+    res.end(reply.payload);
     done();
   }, holdBodyMs);
+}
+
+/** Resolves at `due` (a `performance.now()` time), at once if it has passed. */
+function until(due: number): Promise<void> | undefined {
+  const wait = Math.ceil(due - performance.now());
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : undefined;
 }
 
 /** The request line, taken apart once. */
@@ -138,9 +155,12 @@ export function createSimulatorServer(controls: ServerControls): Server {
       controls.stats.end(record);
     };
 
-    if (controls.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, controls.latencyMs));
+    // GitLab's latency is the wire and a worker, for many requests at once: the simulator does its own
+    // work while the latency runs, so that a burst of parallel calls is not answered one after another.
+    const due = performance.now() + controls.latencyMs;
     const fault = controls.faults.pick(method, route);
     if (fault === 'reset') {
+      await until(due);
       finish('reset');
       req.socket.destroy();
       return;
@@ -156,7 +176,9 @@ export function createSimulatorServer(controls: ServerControls): Server {
       fault !== undefined && fault !== 'slow-body'
         ? faultResponse(fault)
         : (controls.rateLimiter?.check(user ? { userId: user.id } : { address: req.socket.remoteAddress ?? '' }) ?? (await respond(req, target, user, controls)));
-    send(res, answer, fault === 'slow-body' ? controls.faults.slowBodyMs : 0, () => finish(answer.status));
+    const reply = encode(answer);
+    await until(due);
+    send(res, reply, fault === 'slow-body' ? controls.faults.slowBodyMs : 0, () => finish(answer.status));
   }
 
   const server = createServer((req, res) => {

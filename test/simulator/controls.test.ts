@@ -233,6 +233,21 @@ describe('start-up options', () => {
     }
   });
 
+  test('latency holds the answer back, not the work: a write has landed before its answer is due', async () => {
+    const other = await startSimulator({ latencyMs: 400 });
+    try {
+      const started = performance.now();
+      const write = client(other)('POST', '/projects/20/cluster_agents', { body: { name: 'landed-early' } });
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      // GitLab's workers answer many requests at once; the simulator's one thread does its part during the latency.
+      expect(other.agentsOf(20).map((a) => a.name)).toContain('landed-early');
+      expect((await write).status).toBe(201);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(395);
+    } finally {
+      await other.close();
+    }
+  });
+
   test('close() ends even with a request hanging, and the port is freed', async () => {
     const other = await startSimulator();
     other.failNext(1, 'hang');

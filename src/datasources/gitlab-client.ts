@@ -1,3 +1,4 @@
+import { abortSignalAny } from '@graphql-hive/signal';
 import { Pool, errors as undiciErrors } from 'undici';
 import { GatewayError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
@@ -124,7 +125,8 @@ export class GitLabClient {
       // A retry gets only what is left of the budget, so that a GitLab failing slowly costs the caller the
       // budget, not a whole timeout more. A signal, because undici's own timeouts are only precise to about 1 s.
       const budget = previous ? AbortSignal.timeout(Math.max(1, Math.ceil(this.opts.retryBudgetMs - (attemptStarted - started)))) : undefined;
-      const signal = budget && call.signal ? AbortSignal.any([call.signal, budget]) : (budget ?? call.signal);
+      // Not AbortSignal.any: the request's signal comes from whatwg-node, whose own signal class Node 24's any() refuses.
+      const signal = budget && call.signal ? abortSignalAny([call.signal, budget]) : (budget ?? call.signal);
       let outcome: RestResponse<T> | GitLabError;
       try {
         outcome = await this.send<T>(req, call, signal);

@@ -24,6 +24,7 @@ export const builder = new SchemaBuilder<{
     nodesOnConnection: true,
     edgesFieldOptions: { nullable: { list: false, items: false } },
     nodeFieldOptions: { nullable: false },
+    // Node ids are resolved by nodeId (node-id.ts); these keep any t.globalID or t.arg.globalID on the same encoding.
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
     // node and nodes are src/schema/node.ts's own: one malformed ID must not fail the whole list.

@@ -25,11 +25,14 @@ export function projectCacheKey(project: ProjectKey): string {
 }
 
 /**
- * GitLab has no batch endpoints, so a batch is the same calls issued together;
- * the loader's worth is that no call is made twice in one request.
+ * GitLab has no batch endpoints, so a loader's worth is that no call is made
+ * twice in one request. Each key is its own batch: a batch resolves only when
+ * all of its calls have, and the first answers of 20 parallel calls would
+ * otherwise wait for the last before the query could go on with them.
  */
 function loader<K, V>(cacheKey: (key: K) => string, fetch: (key: K) => Promise<V>): DataLoader<K, V, string> {
   return new DataLoader<K, V, string>((keys) => Promise.all(keys.map((key) => fetch(key).catch((err: Error) => err))), {
+    batch: false,
     cacheKeyFn: cacheKey,
   });
 }

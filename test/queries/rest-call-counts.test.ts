@@ -12,6 +12,7 @@ let stack: Stack;
 const maintainer = { token: TOKENS.maintainer };
 const LIST_AGENTS = 'GET /projects/:id/cluster_agents';
 const LIST_TOKENS = 'GET /projects/:id/cluster_agents/:agent_id/tokens';
+const GET_TOKEN = 'GET /projects/:id/cluster_agents/:agent_id/tokens/:token_id';
 
 beforeAll(async () => {
   stack = await startStack();
@@ -38,6 +39,23 @@ describe('REST calls per query', () => {
       expect(stack.simulator.maxInFlight(LIST_TOKENS)).toBe(20);
     } finally {
       stack.simulator.setLatency(0);
+    }
+  });
+
+  test("an agent's token GETs go out when its own token list arrives, not when the slowest list does", async () => {
+    stack.simulator.setFaults({ rate: 0, kinds: [], slowBodyMs: 400 });
+    stack.simulator.failNext(1, 'slow-body', { route: LIST_TOKENS });
+    try {
+      const { data } = await counted('{ project(id: "g/p") { agents(first: 3) { nodes { tokens { nodes { lastUsedAt } } } } } }');
+      expect(data.project.agents.nodes.flatMap((a: any) => a.tokens.nodes)).toHaveLength(6);
+      const slow = stack.simulator.requests.find((r) => r.route === LIST_TOKENS && r.endedAt - r.startedAt >= 390)!;
+      const slowAgent = slow.path.split('?')[0]!;
+      const othersGets = stack.simulator.requests.filter((r) => r.route === GET_TOKEN && !r.path.startsWith(`${slowAgent}/`));
+      // The other two agents' four token GETs were answered while the slow list was still arriving.
+      expect(othersGets).toHaveLength(4);
+      expect(othersGets.every((r) => r.endedAt < slow.endedAt)).toBe(true);
+    } finally {
+      stack.simulator.setFaults(null);
     }
   });
 

@@ -15,6 +15,7 @@ const { values } = parseArgs({
     host: { type: 'string', default: '127.0.0.1' },
     seed: { type: 'string' },
     latency: { type: 'string', default: '0' },
+    jitter: { type: 'string', default: '0' },
     'public-url': { type: 'string' },
   },
 });
@@ -25,6 +26,7 @@ const simulator = await startSimulator({
   port: Number(values.port),
   host: values.host,
   latencyMs: Number(values.latency),
+  latencyJitterMs: Number(values.jitter),
   publicUrl: values['public-url'],
 });
 process.stdout.write(`GitLab simulator listening on ${simulator.url} (API: ${simulator.url}/api/v4)\n`);

@@ -1,4 +1,5 @@
 import { STATUS_CODES } from 'node:http';
+import { prng } from './prng.js';
 import { throttled } from './rate-limit.js';
 import type { SimResponse } from './responses.js';
 
@@ -26,18 +27,6 @@ export interface FaultConfig {
   slowBodyMs?: number;
   /** Seed of the PRNG, so that a faulty run can be repeated exactly. */
   seed?: number;
-}
-
-/** mulberry32: a tiny seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const matches = (filter: FaultFilter, method: string, route: string) =>

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Faults } from './faults.js';
 import type { FaultConfig, FaultFilter, FaultKind } from './faults.js';
 import { testSeed } from './fixtures.js';
+import { Latency } from './latency.js';
 import { RateLimiter } from './rate-limit.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import type { Seed, SeedAgent, SeedToken } from './seed.js';
@@ -27,6 +28,8 @@ export interface SimulatorOptions {
   /** 127.0.0.1 by default. */
   host?: string;
   latencyMs?: number;
+  /** Each answer's latency drawn uniform in latencyMs ± this (0, the default: always latencyMs). */
+  latencyJitterMs?: number;
   faults?: FaultConfig | null;
   /** Off by default. */
   rateLimit?: RateLimitConfig | null;
@@ -54,7 +57,8 @@ export interface Simulator {
   agentsOf(projectId: number): SeedAgent[];
   /** An agent's active tokens in GitLab's order (last used first, never used last). */
   activeTokensOf(agentId: number): SeedToken[];
-  setLatency(ms: number): void;
+  /** With `jitterMs`, each answer's latency is drawn uniform in ms ± jitterMs, from a seeded PRNG. */
+  setLatency(ms: number, jitterMs?: number): void;
   setFaults(faults: FaultConfig | null): void;
   failNext(count: number, kind: FaultKind, filter?: FaultFilter): void;
   setReceptiveAgentsEnabled(on: boolean): void;
@@ -73,7 +77,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     state,
     stats,
     faults,
-    latencyMs: options.latencyMs ?? 0,
+    latency: new Latency(options.latencyMs ?? 0, options.latencyJitterMs ?? 0),
     rateLimiter: options.rateLimit ? new RateLimiter(options.rateLimit) : null,
     publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url,
   };
@@ -102,9 +106,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     resetStats: () => stats.reset(),
     agentsOf: (projectId) => state.agentsOf(projectId),
     activeTokensOf: (agentId) => state.activeTokensOf(agentId),
-    setLatency: (ms) => {
-      controls.latencyMs = ms;
-    },
+    setLatency: (ms, jitterMs) => controls.latency.set(ms, jitterMs),
     setFaults: (config) => faults.set(config),
     failNext: (count, kind, filter) => faults.failNext(count, kind, filter),
     setReceptiveAgentsEnabled: (on) => {

@@ -4,6 +4,7 @@ import { tokenOf } from './auth.js';
 import { readBodyParams } from './body.js';
 import { faultResponse } from './faults.js';
 import type { Faults } from './faults.js';
+import type { Latency } from './latency.js';
 import type { RateLimiter } from './rate-limit.js';
 import { ApiError, fail } from './responses.js';
 import type { SimResponse } from './responses.js';
@@ -18,7 +19,7 @@ export interface ServerControls {
   state: SimState;
   stats: Stats;
   faults: Faults;
-  latencyMs: number;
+  latency: Latency;
   rateLimiter: RateLimiter | null;
   /** The GitLab URL that Link and Location headers name. */
   publicUrl: () => string;
@@ -157,7 +158,7 @@ export function createSimulatorServer(controls: ServerControls): Server {
 
     // GitLab's latency is the wire and a worker, for many requests at once: the simulator does its own
     // work while the latency runs, so that a burst of parallel calls is not answered one after another.
-    const due = performance.now() + controls.latencyMs;
+    const due = performance.now() + controls.latency.next();
     const fault = controls.faults.pick(method, route);
     if (fault === 'reset') {
       await until(due);

@@ -90,6 +90,37 @@ describe('request accounting', () => {
   });
 });
 
+describe('latency jitter', () => {
+  test('each answer is held for a draw in ms ± jitter, the same draws after every setLatency', async () => {
+    const held = async () => {
+      const durations: number[] = [];
+      for (let i = 0; i < 12; i++) {
+        const started = performance.now();
+        await call('GET', '/projects/20');
+        durations.push(performance.now() - started);
+      }
+      return durations;
+    };
+    sim().setLatency(100, 90);
+    const first = await held();
+    // Drawn from [10, 190]: never under the floor, and far apart (a fixed 100 ms varies by tens of ms at most).
+    expect(Math.min(...first)).toBeGreaterThanOrEqual(9);
+    expect(Math.max(...first) - Math.min(...first)).toBeGreaterThan(80);
+    sim().setLatency(100, 90);
+    // The seeded sequence starts over: call i is held about as long as it was the first time.
+    expect(correlation(first, await held())).toBeGreaterThan(0.9);
+  });
+});
+
+function correlation(xs: number[], ys: number[]): number {
+  const mean = (vs: number[]) => vs.reduce((a, b) => a + b, 0) / vs.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  const dx = xs.map((x) => x - mx);
+  const dy = ys.map((y) => y - my);
+  const dot = (a: number[], b: number[]) => a.reduce((sum, v, i) => sum + v * b[i]!, 0);
+  return dot(dx, dy) / Math.sqrt(dot(dx, dx) * dot(dy, dy));
+}
+
 describe('fault injection', () => {
   test.each([
     ['500', 'Internal Server Error'],

@@ -20,7 +20,7 @@ import { childNodeArgs, runChildrenFrom, startChild, startScriptNodeArgs } from 
 import type { ChildHandle } from './lib/ipc.js';
 import { drive } from './lib/load.js';
 import type { Target } from './lib/load.js';
-import { checkTargets, medianCells } from './lib/results.js';
+import { checkTargets, latencyLabel, medianCells } from './lib/results.js';
 import type { BenchResults, Cell, Machine, MemoryResults, OperationInfo, TargetCheck } from './lib/results.js';
 import { markdownTable, printTable, printTargets, updateDocs } from './lib/report.js';
 import { renderChart } from './lib/chart.js';
@@ -31,6 +31,7 @@ const HELP = `npm run bench [-- options]
   --rounds <n>          loaded cells are measured n times, interleaved; the median is kept (BENCH_ROUNDS, 3)
   --connections <n>     concurrent connections of the load generator (BENCH_CONNECTIONS, 16)
   --latency <ms,...>    added simulator latencies (BENCH_LATENCIES, 0,20)
+  --jitter <ms>         each answer's latency drawn uniform in latency ± jitter, for latencies > 0 (BENCH_JITTER, 0)
   --ops <a,b,...>       operations to run (BENCH_OPS, a,b,c,d,e,f)
   --targets <list>      which of gateway,direct,straight to drive (BENCH_TARGETS, all three)
   --warmup <s>          warm-up before each cell, not measured (BENCH_WARMUP, 1)
@@ -53,6 +54,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string' },
     connections: { type: 'string' },
     latency: { type: 'string' },
+    jitter: { type: 'string' },
     ops: { type: 'string' },
     targets: { type: 'string' },
     warmup: { type: 'string' },
@@ -94,6 +96,7 @@ const settings = {
   rounds: Math.round(number(setting(flags.rounds, 'BENCH_ROUNDS', '3'), '--rounds', 1)),
   connections: number(setting(flags.connections, 'BENCH_CONNECTIONS', '16'), '--connections', 1),
   latenciesMs: setting(flags.latency, 'BENCH_LATENCIES', '0,20').split(',').map((s) => number(s.trim(), '--latency', 0)),
+  jitterMs: number(setting(flags.jitter, 'BENCH_JITTER', '0'), '--jitter', 0),
   ops: setting(flags.ops, 'BENCH_OPS', 'a,b,c,d,e,f').split(',').map((s) => s.trim()) as OperationId[],
   targets: setting(flags.targets, 'BENCH_TARGETS', 'gateway,direct,straight').split(',').map((s) => s.trim()) as TargetKind[],
   warmupS: number(setting(flags.warmup, 'BENCH_WARMUP', '1'), '--warmup', 0),
@@ -188,8 +191,8 @@ async function main(): Promise<void> {
 
   const cells: Cell[] = [];
   for (const latencyMs of settings.latenciesMs) {
-    await sim.call('setLatency', latencyMs);
-    log(`\nadded latency ${latencyMs} ms, ${settings.connections} connections, ${settings.durationS} s a cell, ${settings.rounds} round(s)`);
+    await sim.call('setLatency', { ms: latencyMs, jitterMs: settings.jitterMs });
+    log(`\nadded latency ${latencyLabel(settings.jitterMs, latencyMs)}, ${settings.connections} connections, ${settings.durationS} s a cell, ${settings.rounds} round(s)`);
     const stack = { sim, gateway, direct: direct! };
     const measured: Cell[] = [];
     const cell = async (op: BenchOperation | undefined, kind: TargetKind, target: Target, load: Cell['load']) => {
@@ -221,6 +224,7 @@ async function main(): Promise<void> {
       warmupS: settings.warmupS,
       connections: settings.connections,
       latenciesMs: settings.latenciesMs,
+      jitterMs: settings.jitterMs,
       unloadedOps: settings.unloadedOps,
       poolConnections,
       maxConcurrentCallsPerRequest: gateway.info.maxConcurrentCallsPerRequest,

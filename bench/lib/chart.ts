@@ -1,5 +1,5 @@
 /** bench/results/latest.svg, written by hand: grouped bars, no dependency. */
-import { find } from './results.js';
+import { find, latencyLabel } from './results.js';
 import type { BenchResults, Cell } from './results.js';
 
 const COLORS = { gateway: '#2f6fdb', direct: '#8a8f98', straight: '#e08a1e', marker: '#d0342c' };
@@ -127,7 +127,7 @@ export function renderChart(r: BenchResults): string {
     }
     if (groups.length > 0) {
       panels.push({
-        title: `Throughput at ${latencyMs} ms added latency, ${r.settings.connections} connections (operations/s, higher is better)`,
+        title: `Throughput at ${latencyLabel(r.settings.jitterMs, latencyMs)} added latency, ${r.settings.connections} connections (operations/s, higher is better)`,
         unit: 'operations / s',
         groups,
         legend: [
@@ -155,7 +155,7 @@ export function renderChart(r: BenchResults): string {
     }
     if (groups.length > 0) {
       panels.push({
-        title: `p50 latency at ${latencyMs} ms added latency, ${unloaded ? 'one connection' : `${r.settings.connections} connections`}, vs the critical path (ms, lower is better)`,
+        title: `p50 latency at ${latencyLabel(r.settings.jitterMs, latencyMs)} added latency, ${unloaded ? 'one connection' : `${r.settings.connections} connections`}, vs the critical path (ms, lower is better)`,
         unit: 'ms',
         digits: 1,
         groups,

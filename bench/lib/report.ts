@@ -1,6 +1,6 @@
 /** The results as a console table, as Markdown for docs/benchmarks.md, and the targets' verdicts. */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { find } from './results.js';
+import { find, latencyLabel } from './results.js';
 import type { BenchResults, Cell, TargetCheck } from './results.js';
 
 const fmt = (n: number | undefined, digits = 1) => (n !== undefined && Number.isFinite(n) ? n.toFixed(digits) : '—');
@@ -46,7 +46,7 @@ export function printTable(r: BenchResults, log: (line: string) => void): void {
     const list = rows(r, latencyMs);
     if (list.length === 0) continue;
     const unloaded = list.some((row) => row.gatewayUnloaded);
-    log(`${latencyMs} ms added latency, ${r.settings.connections} connections (ops/s, latency ms per operation)`);
+    log(`${latencyLabel(r.settings.jitterMs, latencyMs)} added latency, ${r.settings.connections} connections (ops/s, latency ms per operation)`);
     log(
       [
         pad('op', 9, true),
@@ -124,7 +124,7 @@ export function markdownTable(r: BenchResults): string {
       const main = row.gateway ?? row.straight;
       const name = row.op === 'straight' ? 'straight: `GET …/cluster_agents?per_page=20` to the simulator' : `(${row.op}) ${row.title}`;
       lines.push(
-        `| ${latencyMs} ms | ${name} | ${fmt(main?.callsPerOp, 2)} (${row.minimumCalls}) | ${fmt(main?.opsPerSec, 0)} | ${lat(main)} | ${fmt(row.direct?.opsPerSec, 0)} | ${lat(row.direct)} | ${row.gateway && row.direct ? pct(row.gateway.opsPerSec / row.direct.opsPerSec) : ''} | ${row.gateway || row.direct ? `${fmt(row.gateway?.cpuMsPerOp, 2)} / ${fmt(row.direct?.cpuMsPerOp, 2)}` : ''} | ${row.gatewayUnloaded ? `${fmt(row.gatewayUnloaded.latency.p50)} / ${fmt(row.directUnloaded?.latency.p50)} / ${row.criticalPathMs}` : ''} |`,
+        `| ${latencyLabel(r.settings.jitterMs, latencyMs)} | ${name} | ${fmt(main?.callsPerOp, 2)} (${row.minimumCalls}) | ${fmt(main?.opsPerSec, 0)} | ${lat(main)} | ${fmt(row.direct?.opsPerSec, 0)} | ${lat(row.direct)} | ${row.gateway && row.direct ? pct(row.gateway.opsPerSec / row.direct.opsPerSec) : ''} | ${row.gateway || row.direct ? `${fmt(row.gateway?.cpuMsPerOp, 2)} / ${fmt(row.direct?.cpuMsPerOp, 2)}` : ''} | ${row.gatewayUnloaded ? `${fmt(row.gatewayUnloaded.latency.p50)} / ${fmt(row.directUnloaded?.latency.p50)} / ${row.criticalPathMs}` : ''} |`,
       );
     }
   }

@@ -27,7 +27,10 @@ async function settle(quietMs: number): Promise<{ waitedMs: number }> {
 serveParent(
   { url: sim.url },
   {
-    setLatency: (ms) => sim.setLatency(Number(ms)),
+    setLatency: (latency) => {
+      const { ms, jitterMs } = latency as { ms: number; jitterMs: number };
+      sim.setLatency(ms, jitterMs);
+    },
     resetStats: () => sim.resetStats(),
     settle: (quietMs) => settle(Number(quietMs)),
     stats: () => ({ total: sim.total(), counts: sim.counts(), maxInFlight: sim.maxInFlight() }),

@@ -22,19 +22,41 @@ export function requestText(dispatcher: Dispatcher, options: Dispatcher.Dispatch
   });
 }
 
+/**
+ * The calls waiting on each signal, behind one 'abort' listener per signal.
+ * A listener per call made every call cost as much as the calls already in
+ * flight: EventTarget walks its listeners on each add and remove, and the
+ * GraphQL request's signal is whatwg-node's Proxy, which traps every property
+ * EventTarget reads.
+ */
+const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+
+/** Calls `abort` when `signal` aborts; the function returned stops that. */
+function whenAborted(signal: AbortSignal, abort: () => void): () => void {
+  let calls = waiting.get(signal);
+  if (!calls) {
+    const set = new Set<() => void>();
+    signal.addEventListener('abort', () => set.forEach((call) => call()), { once: true });
+    waiting.set(signal, (calls = set));
+  }
+  calls.add(abort);
+  return () => calls.delete(abort);
+}
+
 class TextHandler implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private statusCode = 0;
   private headers: TextResponse['headers'] = {};
   private readonly chunks: Buffer[] = [];
   private settled = false;
+  private readonly stopWatching: (() => void) | undefined;
 
   constructor(
     private readonly resolve: (response: TextResponse) => void,
     private readonly reject: (err: Error) => void,
-    private readonly signal: AbortSignal | undefined,
+    signal: AbortSignal | undefined,
   ) {
-    signal?.addEventListener('abort', this.onAbort);
+    this.stopWatching = signal && whenAborted(signal, this.onAbort);
   }
 
   private readonly onAbort = () => {
@@ -72,7 +94,7 @@ class TextHandler implements Dispatcher.DispatchHandler {
   private settle(err: Error | undefined, response?: TextResponse): void {
     if (this.settled) return;
     this.settled = true;
-    this.signal?.removeEventListener('abort', this.onAbort);
+    this.stopWatching?.();
     if (err) this.reject(err);
     else this.resolve(response!);
   }

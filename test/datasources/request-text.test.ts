@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Pool, errors } from 'undici';
@@ -62,6 +63,20 @@ describe('requestText', () => {
     const slow = requestText(pool, { method: 'GET', path: '/slow' }, controller.signal);
     setTimeout(() => controller.abort(), 50);
     await expect(slow).rejects.toBeInstanceOf(errors.RequestAbortedError);
+    await pool.close();
+  });
+
+  test('calls sharing a signal share one abort listener; one abort rejects those in flight, not those done', async () => {
+    const pool = new Pool(origin, { connections: 40 });
+    const controller = new AbortController();
+    const done = await requestText(pool, { method: 'GET', path: '/split' }, controller.signal);
+    const slow = Array.from({ length: 30 }, () => requestText(pool, { method: 'GET', path: '/slow' }, controller.signal));
+    // EventTarget walks its listeners on every add and remove: one per call would make each call cost as many as are in flight.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1);
+    controller.abort();
+    const outcomes = await Promise.allSettled(slow);
+    expect(outcomes.every((o) => o.status === 'rejected' && o.reason instanceof errors.RequestAbortedError)).toBe(true);
+    expect(JSON.parse(done.text)).toEqual({ name: 'café' });
     await pool.close();
   });
 

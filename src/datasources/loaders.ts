@@ -26,15 +26,14 @@ export function projectCacheKey(project: ProjectKey): string {
 
 /**
  * GitLab has no batch endpoints, so a loader's worth is that no call is made
- * twice in one request. Each key is its own batch: a batch resolves only when
- * all of its calls have, and the first answers of 20 parallel calls would
- * otherwise wait for the last before the query could go on with them.
+ * twice in one request. The calls of one batch go out together, but each key
+ * settles when its own call does: DataLoader resolves a key with the value
+ * the batch gives it, and a promise given there is adopted by that key alone.
+ * Awaiting them all first would hold 19 token lists back until the slowest of
+ * 20 arrived.
  */
 function loader<K, V>(cacheKey: (key: K) => string, fetch: (key: K) => Promise<V>): DataLoader<K, V, string> {
-  return new DataLoader<K, V, string>((keys) => Promise.all(keys.map((key) => fetch(key).catch((err: Error) => err))), {
-    batch: false,
-    cacheKeyFn: cacheKey,
-  });
+  return new DataLoader<K, V, string>((keys) => Promise.resolve(keys.map((key) => fetch(key)) as unknown as V[]), { cacheKeyFn: cacheKey });
 }
 
 const agentKey = (k: AgentKey) => `${k.projectId}/${k.agentId}`;

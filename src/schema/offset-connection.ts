@@ -35,6 +35,18 @@ export function offsetOf(cursor: string, argument: string): number {
   return offset;
 }
 
+/** An edge whose cursor is encoded only when the query reads it: most ask for `nodes` alone. */
+class OffsetEdge<T> {
+  constructor(
+    private readonly offset: number,
+    readonly node: T,
+  ) {}
+
+  get cursor(): string {
+    return cursorFor(this.offset);
+  }
+}
+
 function checkSize(value: number | null | undefined, argument: string): void {
   if (value != null && (value < 0 || value > MAX_PER_PAGE)) {
     throw badUserInput(`${argument} must be between 0 and ${MAX_PER_PAGE}`, { argument });
@@ -100,7 +112,7 @@ export async function resolveOffsetConnection<T>(
   }
 
   const window = await fetchWindow(fetchPage, lower, end);
-  const edges = window.items.map((node, i) => ({ cursor: cursorFor(lower + i), node }));
+  const edges = window.items.map((node, i) => new OffsetEdge(lower + i, node));
   return {
     edges,
     pageInfo: {

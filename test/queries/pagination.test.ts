@@ -72,6 +72,21 @@ describe('Relay windows over GitLab offset pagination', () => {
     expect(stack.simulator.requests.at(-1)!.path).toMatch(/per_page=(3[5-9]|[4-9]\d|100)\b/);
   });
 
+  test("each edge's cursor resumes right after its node; the first and last are the page's start and end cursors", async () => {
+    const res = await stack.gql<any>(
+      '{ project(id: "big/many") { agents(first: 5, after: "b2Zmc2V0OjI0") { pageInfo { startCursor endCursor } edges { cursor node { name } } } } }',
+      undefined,
+      maintainer,
+    );
+    expect(res.errors).toBeUndefined();
+    const { edges, pageInfo } = res.data.project.agents;
+    // "b2Zmc2V0OjI0" is offset 24: the window is agents 25 to 29.
+    expect(edges.map((e: any) => e.node.name)).toEqual(gitlabOrder.slice(25, 30));
+    expect([pageInfo.startCursor, pageInfo.endCursor]).toEqual([edges[0].cursor, edges[4].cursor]);
+    const next = await agents(`first: 2, after: "${edges[2].cursor}"`);
+    expect(next.nodes.map((n) => n.name)).toEqual(gitlabOrder.slice(28, 30));
+  });
+
   test('without first or last a window is 20, like GitLab; past the end it is empty', async () => {
     const window = await agents('');
     expect(window.nodes).toHaveLength(20);

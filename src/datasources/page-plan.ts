@@ -15,6 +15,8 @@ export interface PagePlan {
  */
 export function planPages(start: number, end: number): PagePlan {
   if (end <= start) return { perPage: 1, pages: [] };
+  // Nearly every window is a first one: one page of exactly its rows, as the search below would find, without it.
+  if (start === 0 && end <= MAX_PER_PAGE) return { perPage: end, pages: [1] };
   let best: { perPage: number; first: number; count: number } | undefined;
   for (let perPage = 1; perPage <= MAX_PER_PAGE; perPage++) {
     const first = Math.floor(start / perPage);

@@ -87,6 +87,20 @@ describe('Relay windows over GitLab offset pagination', () => {
     expect(next.nodes.map((n) => n.name)).toEqual(gitlabOrder.slice(28, 30));
   });
 
+  test('a window no single page can hold costs two pages, fetched together and joined in order', async () => {
+    const offset29 = Buffer.from('offset:29').toString('base64url');
+    stack.simulator.resetStats();
+    stack.simulator.setLatency(100);
+    try {
+      const window = await agents(`first: 100, after: "${offset29}"`);
+      expect(window.nodes.map((n) => n.name)).toEqual(gitlabOrder.slice(30, 130));
+      expect(stack.simulator.count('GET /projects/:id/cluster_agents')).toBe(2);
+      expect(stack.simulator.maxInFlight('GET /projects/:id/cluster_agents')).toBe(2);
+    } finally {
+      stack.simulator.setLatency(0);
+    }
+  });
+
   test('without first or last a window is 20, like GitLab; past the end it is empty', async () => {
     const window = await agents('');
     expect(window.nodes).toHaveLength(20);

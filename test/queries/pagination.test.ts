@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
+import { cursorFor } from '../../src/schema/offset-connection.js';
 import { startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 import { gitlabGet } from '../helpers/gitlab-rest.js';
@@ -88,11 +89,10 @@ describe('Relay windows over GitLab offset pagination', () => {
   });
 
   test('a window no single page can hold costs two pages, fetched together and joined in order', async () => {
-    const offset29 = Buffer.from('offset:29').toString('base64url');
     stack.simulator.resetStats();
     stack.simulator.setLatency(100);
     try {
-      const window = await agents(`first: 100, after: "${offset29}"`);
+      const window = await agents(`first: 100, after: "${cursorFor(29)}"`);
       expect(window.nodes.map((n) => n.name)).toEqual(gitlabOrder.slice(30, 130));
       expect(stack.simulator.count('GET /projects/:id/cluster_agents')).toBe(2);
       expect(stack.simulator.maxInFlight('GET /projects/:id/cluster_agents')).toBe(2);

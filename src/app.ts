@@ -12,6 +12,7 @@ import { createContext } from './context.js';
 import type { GatewayContext } from './context.js';
 import { GitLabClient } from './datasources/gitlab-client.js';
 import { graphiqlDefaultQuery } from './graphiql.js';
+import { compiledExecution } from './execution/compiled-execution.js';
 import { rejectBody } from './limits/body-limit.js';
 import { queryLimitPlugins } from './limits/query-limits.js';
 import { csrfPrevention, disableIntrospection, persistedOperations } from './limits/request-guards.js';
@@ -79,6 +80,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const plugins: Plugin[] = [
     recordRequests() as Plugin,
+    ...(config.compiledExecution ? [compiledExecution((outcome) => metrics.compiledExecution(outcome))] : []),
     csrfPrevention(),
     ...queryLimitPlugins(config),
     ...(config.introspection ? [] : [disableIntrospection()]),

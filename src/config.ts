@@ -28,6 +28,8 @@ export interface Config {
   maxCost: number;
   maxBodyBytes: number;
   introspection: boolean;
+  /** Repeated queries run through graphql-jit (src/execution/compiled-execution.ts); false: graphql-js for all. */
+  compiledExecution: boolean;
   /** Origins allowed to call from a browser; empty: none (same-origin only). */
   corsOrigins: string[];
   /** JSON map of sha256 hash → query text. */
@@ -110,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxCost: integer(env, 'MAX_QUERY_COST', 50_000, 1, 100_000_000, 'a cost'),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 100_000, 1_000, 100_000_000, 'a size in bytes'),
     introspection: boolean(env, 'INTROSPECTION', true),
+    compiledExecution: boolean(env, 'GRAPHQL_JIT', true),
     corsOrigins: origins(env, 'CORS_ORIGINS'),
     persistedOperationsFile: env.PERSISTED_OPERATIONS_FILE?.trim() || undefined,
     persistedOperationsOnly: boolean(env, 'PERSISTED_OPERATIONS_ONLY', false),

@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RestCallEvent } from '../datasources/gitlab-client.js';
+import type { CompiledOutcome } from '../execution/compiled-execution.js';
 
 /** Operation names become label values: bounded in shape and in number, so a caller cannot blow up the series count. */
 const MAX_OPERATION_NAMES = 200;
@@ -35,6 +36,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly compiledExecutions = new Counter({
+    name: 'graphql_compiled_executions_total',
+    help: 'Executions by a graphql-jit plan: answered, or rerun by graphql-js because the result had an error.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly compiledAnswered = this.compiledExecutions.labels({ outcome: 'answered' });
+  private readonly compiledRerun = this.compiledExecutions.labels({ outcome: 'rerun' });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -57,6 +67,10 @@ export class Metrics {
   /** A request turned away before it was read (MAX_IN_FLIGHT_REQUESTS): counted, with no duration to skew the histogram. */
   turnedAway(): void {
     this.requests.inc({ operation: 'anonymous', outcome: 'OVERLOADED' });
+  }
+
+  compiledExecution(outcome: CompiledOutcome): void {
+    (outcome === 'answered' ? this.compiledAnswered : this.compiledRerun).inc();
   }
 
   restCall(event: RestCallEvent): void {

@@ -1,0 +1,135 @@
+import { print } from 'graphql';
+import type { DocumentNode } from 'graphql';
+import { fetch } from 'undici';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { OPERATIONS } from '../../bench/operations.js';
+import { PROJECTS, TOKENS } from '../../simulator/src/index.js';
+import { createGateway } from '../../src/app.js';
+import type { Gateway } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { AgentByIdDocument, AgentsFromTheEndDocument, AgentUrlConfigurationDocument, ProjectAgentsDocument } from '../generated/operations.js';
+import { authHeaders, startStack } from '../helpers/harness.js';
+import type { GraphQLResponse, Stack } from '../helpers/harness.js';
+
+/**
+ * graphql-jit answers repeated queries (src/execution/compiled-execution.ts);
+ * graphql-js is the reference. Both gateways here share one simulator: the
+ * first compiles, the second never does, and every answer must be the same.
+ */
+let stack: Stack;
+let reference: Gateway;
+let referenceUrl: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  reference = createGateway({ gitlabUrl: stack.simulator.url, logLevel: 'silent', compiledExecution: false });
+  referenceUrl = await reference.listen(0, '127.0.0.1');
+});
+afterAll(async () => {
+  await reference.close(1_000);
+  await stack.close();
+});
+
+type Variables = Record<string, unknown> | undefined;
+
+async function post(url: string, query: string, variables: Variables, operationName?: string): Promise<GraphQLResponse> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...authHeaders({ token: TOKENS.maintainer }) },
+    body: JSON.stringify({ query, variables, operationName }),
+  });
+  return (await res.json()) as GraphQLResponse;
+}
+
+async function compiledExecutions(url: string): Promise<{ answered: number; rerun: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const count = (outcome: string) => Number(new RegExp(`^graphql_compiled_executions_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { answered: count('answered'), rerun: count('rerun') };
+}
+
+/** Sends a query, as the maintainer, three times to the compiling gateway (the first run is graphql-js's, the next two the plan's) and once to the reference. */
+async function sendToBoth(query: string | DocumentNode, variables?: Variables, operationName?: string) {
+  const text = typeof query === 'string' ? query : print(query);
+  const expected = await post(referenceUrl, text, variables, operationName);
+  const before = await compiledExecutions(stack.url);
+  const answers = [];
+  for (let run = 0; run < 3; run++) answers.push(await post(stack.url, text, variables, operationName));
+  const after = await compiledExecutions(stack.url);
+  return { expected, answers, answered: after.answered - before.answered, rerun: after.rerun - before.rerun };
+}
+
+describe('repeated queries run compiled, and answer exactly as graphql-js does', () => {
+  test.each(OPERATIONS.map((op) => [op.id, op] as const))('bench operation (%s)', async (_id, op) => {
+    const { expected, answers, answered, rerun } = await sendToBoth(op.query, op.variables as Variables, op.operationName);
+    expect(expected.errors).toBeUndefined();
+    for (const answer of answers) expect(answer).toEqual(expected);
+    expect({ answered, rerun }).toEqual({ answered: 2, rerun: 0 });
+  });
+
+  test('pages forwards and backwards, nodes by global ID, URL configurations of both kinds', async () => {
+    const first = await sendToBoth(ProjectAgentsDocument, { project: PROJECTS.main.path, first: 5 });
+    const { endCursor } = (first.expected.data as { project: { agents: { pageInfo: { endCursor: string } } } }).project.agents.pageInfo;
+    const agents = (first.expected.data as { project: { agents: { nodes: { id: string; name: string }[] } } }).project.agents.nodes;
+    // [answers, runs by the plan]: a document's first run is graphql-js's, unless an earlier case sent the same text.
+    const cases = [
+      [first, 2],
+      [await sendToBoth(ProjectAgentsDocument, { project: PROJECTS.main.path, first: 5, after: endCursor }), 3],
+      [await sendToBoth(AgentsFromTheEndDocument, { project: PROJECTS.huge.path, last: 7 }), 2],
+      [await sendToBoth(AgentByIdDocument, { id: agents[0]!.id }), 2],
+      [await sendToBoth(AgentUrlConfigurationDocument, { project: PROJECTS.main.path, agentName: 'jwt-cluster' }), 2],
+      [await sendToBoth(AgentUrlConfigurationDocument, { project: PROJECTS.main.path, agentName: 'mtls-cluster' }), 3],
+      [
+        await sendToBoth(
+          `query Shapes($id: ID!) {
+            here: project(id: "${PROJECTS.nested.path}") { ...Identity agents(first: 2) { edges { cursor node { name } } pageInfo { hasNextPage } } }
+            there: node(id: $id) { __typename ... on Agent { name tokens(last: 1) { totalCount nodes { name status } } } }
+          }
+          fragment Identity on Project { id databaseId fullPath nameWithNamespace }`,
+          { id: agents[1]!.id },
+        ),
+        2,
+      ],
+    ] as const;
+    for (const [{ expected, answers, answered, rerun }, planRuns] of cases) {
+      expect(expected.errors).toBeUndefined();
+      for (const answer of answers) expect(answer).toEqual(expected);
+      expect({ answered, rerun }).toEqual({ answered: planRuns, rerun: 0 });
+    }
+  });
+});
+
+describe('a compiled result with an error is rerun by graphql-js', () => {
+  test('one NOT_FOUND for a project the caller cannot see, as graphql-js reports it, and no REST call more than graphql-js makes', async () => {
+    const query = `{ project(id: "${PROJECTS.otherPrivate.path}") { fullPath agents { totalCount } } }`;
+    stack.simulator.resetStats();
+    await post(referenceUrl, query, undefined);
+    const referenceCalls = stack.simulator.total();
+
+    const { expected, answers, answered, rerun } = await sendToBoth(query);
+    expect(expected.errors).toHaveLength(1);
+    expect(expected.errors![0]!.extensions?.code).toBe('NOT_FOUND');
+    for (const answer of answers) expect(answer).toEqual(expected);
+    expect({ answered, rerun }).toEqual({ answered: 0, rerun: 2 });
+
+    stack.simulator.resetStats();
+    await post(stack.url, query, undefined);
+    expect(stack.simulator.total()).toBe(referenceCalls);
+  });
+});
+
+describe('what graphql-jit might answer differently stays with graphql-js', () => {
+  test.each([
+    ['@include through a fragment spread', `query Inc($on: Boolean!) { project(id: "${PROJECTS.main.path}") { a: agents(first: 1) @include(if: $on) { nodes { ...N } } b: agents(first: 1) @skip(if: $on) { nodes { ...N } } } } fragment N on Agent { name }`, { on: true }],
+    ["federation's _service", '{ _service { sdl } }', undefined],
+    ['a mutation', 'mutation { revokeAgentToken(input: { id: "not-an-id" }) { __typename } }', undefined],
+  ])('%s', async (_what, query, variables) => {
+    const { expected, answers, answered, rerun } = await sendToBoth(query, variables);
+    for (const answer of answers) expect(answer).toEqual(expected);
+    expect({ answered, rerun }).toEqual({ answered: 0, rerun: 0 });
+  });
+
+  test('GRAPHQL_JIT=false turns compiling off; it is on by default', () => {
+    expect(loadConfig({}).compiledExecution).toBe(true);
+    expect(loadConfig({ GRAPHQL_JIT: 'false' }).compiledExecution).toBe(false);
+  });
+});

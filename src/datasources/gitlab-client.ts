@@ -1,7 +1,7 @@
 import { abortSignalAny } from '@graphql-hive/signal';
-import { Pool, errors as undiciErrors } from 'undici';
 import { GatewayError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
+import { Pool, errors as undiciErrors } from './undici.js';
 import { requestText } from './request-text.js';
 
 /** The caller's own credentials, forwarded to GitLab exactly as they arrived. */

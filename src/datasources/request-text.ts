@@ -1,5 +1,5 @@
-import { errors } from 'undici';
 import type { Dispatcher } from 'undici';
+import { errors } from './undici.js';
 
 export interface TextResponse {
   statusCode: number;

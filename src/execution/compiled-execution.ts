@@ -12,6 +12,17 @@ export type CompiledOutcome = 'answered' | 'rerun';
 
 /** Documents whose plans are kept: a plan is ~25 KB of heap, and compiling one takes ~1.5 ms. */
 const MAX_PLANNED_DOCUMENTS = 256;
+/**
+ * A plan whose results needed graphql-js this many times in a row is given up:
+ * a query that keeps answering with an error (a field the caller may not see)
+ * would otherwise be executed twice on every request.
+ */
+const MAX_RERUNS_IN_A_ROW = 3;
+
+interface Plan {
+  query: CompiledQuery;
+  rerunsInARow: number;
+}
 
 /**
  * Runs the queries a client repeats through graphql-jit, which compiles a
@@ -31,14 +42,15 @@ const MAX_PLANNED_DOCUMENTS = 256;
  *   nulled parent where graphql-js reports one, so such a result is thrown
  *   away and graphql-js executes again on the same context, whose loaders
  *   already hold every answer and failure the first run fetched: the rerun
- *   costs no REST call that run made.
+ *   costs no REST call that run made. A plan rerun three times in a row is
+ *   given up.
  */
 export function compiledExecution(onExecuted: (outcome: CompiledOutcome) => void): Plugin {
   const executedOnce = new WeakSet<DocumentNode>();
   // Plans are held by document; the LRU bounds them when clients send many distinct documents.
-  const plans = new LRUCache<DocumentNode, Map<string, CompiledQuery | null>>({ max: MAX_PLANNED_DOCUMENTS });
+  const plans = new LRUCache<DocumentNode, Map<string, Plan | null>>({ max: MAX_PLANNED_DOCUMENTS });
 
-  function planFor({ schema, document, operationName }: ExecutionArgs): CompiledQuery | null {
+  function planFor({ schema, document, operationName }: ExecutionArgs): Plan | null {
     if (!executedOnce.has(document)) {
       executedOnce.add(document);
       return null;
@@ -48,10 +60,11 @@ export function compiledExecution(onExecuted: (outcome: CompiledOutcome) => void
     const key = operationName ?? '';
     let plan = byOperation.get(key);
     if (plan === undefined) {
-      plan = compilable(document, operationName) ? tryCompile(schema, document, operationName ?? undefined) : null;
+      const query = compilable(document, operationName) ? tryCompile(schema, document, operationName ?? undefined) : null;
+      plan = query && { query, rerunsInARow: 0 };
       byOperation.set(key, plan);
     }
-    return plan;
+    return plan && plan.rerunsInARow < MAX_RERUNS_IN_A_ROW ? plan : null;
   }
 
   return {
@@ -61,10 +74,11 @@ export function compiledExecution(onExecuted: (outcome: CompiledOutcome) => void
       setExecuteFn((execArgs) => {
         const orReference = (result: ExecutionResult): Result => {
           const rerun = result.errors !== undefined && result.errors.length > 0;
+          plan.rerunsInARow = rerun ? plan.rerunsInARow + 1 : 0;
           onExecuted(rerun ? 'rerun' : 'answered');
           return rerun ? (executeFn(execArgs) as Result) : result;
         };
-        const result = plan.query(execArgs.rootValue, execArgs.contextValue, execArgs.variableValues);
+        const result = plan.query.query(execArgs.rootValue, execArgs.contextValue, execArgs.variableValues);
         return isPromise(result) ? result.then(orReference) : orReference(result);
       });
     },

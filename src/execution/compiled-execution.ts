@@ -13,15 +13,20 @@ export type CompiledOutcome = 'answered' | 'rerun';
 /** Documents whose plans are kept: a plan is ~25 KB of heap, and compiling one takes ~1.5 ms. */
 const MAX_PLANNED_DOCUMENTS = 256;
 /**
- * A plan whose results needed graphql-js this many times in a row is given up:
- * a query that keeps answering with an error (a field the caller may not see)
- * would otherwise be executed twice on every request.
+ * A plan whose results needed graphql-js this many times in a row rests for
+ * the next executions of its document, then is tried again: a query that
+ * keeps answering with an error (a field the caller may not see) would
+ * otherwise be executed twice on every request, and one that failed while
+ * GitLab was down should not lose its plan for good.
  */
 const MAX_RERUNS_IN_A_ROW = 3;
+const EXECUTIONS_AT_REST = 100;
 
 interface Plan {
   query: CompiledQuery;
   rerunsInARow: number;
+  /** Executions left to graphql-js before the plan is tried again. */
+  resting: number;
 }
 
 /**
@@ -42,8 +47,8 @@ interface Plan {
  *   nulled parent where graphql-js reports one, so such a result is thrown
  *   away and graphql-js executes again on the same context, whose loaders
  *   already hold every answer and failure the first run fetched: the rerun
- *   costs no REST call that run made. A plan rerun three times in a row is
- *   given up.
+ *   costs no REST call that run made. A plan rerun three times in a row
+ *   rests for its document's next 100 executions.
  */
 export function compiledExecution(onExecuted: (outcome: CompiledOutcome) => void): Plugin {
   const executedOnce = new WeakSet<DocumentNode>();
@@ -61,10 +66,14 @@ export function compiledExecution(onExecuted: (outcome: CompiledOutcome) => void
     let plan = byOperation.get(key);
     if (plan === undefined) {
       const query = compilable(document, operationName) ? tryCompile(schema, document, operationName ?? undefined) : null;
-      plan = query && { query, rerunsInARow: 0 };
+      plan = query && { query, rerunsInARow: 0, resting: 0 };
       byOperation.set(key, plan);
     }
-    return plan && plan.rerunsInARow < MAX_RERUNS_IN_A_ROW ? plan : null;
+    if (plan && plan.resting > 0) {
+      plan.resting--;
+      return null;
+    }
+    return plan;
   }
 
   return {
@@ -75,6 +84,7 @@ export function compiledExecution(onExecuted: (outcome: CompiledOutcome) => void
         const orReference = (result: ExecutionResult): Result => {
           const rerun = result.errors !== undefined && result.errors.length > 0;
           plan.rerunsInARow = rerun ? plan.rerunsInARow + 1 : 0;
+          if (plan.rerunsInARow >= MAX_RERUNS_IN_A_ROW) plan.resting = EXECUTIONS_AT_REST;
           onExecuted(rerun ? 'rerun' : 'answered');
           return rerun ? (executeFn(execArgs) as Result) : result;
         };

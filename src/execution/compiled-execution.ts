@@ -23,7 +23,7 @@ const MAX_RERUNS_IN_A_ROW = 3;
 const EXECUTIONS_AT_REST = 100;
 
 interface Plan {
-  query: CompiledQuery;
+  compiled: CompiledQuery;
   rerunsInARow: number;
   /** Executions left to graphql-js before the plan is tried again. */
   resting: number;
@@ -65,8 +65,8 @@ export function compiledExecution(onExecuted: (outcome: CompiledOutcome) => void
     const key = operationName ?? '';
     let plan = byOperation.get(key);
     if (plan === undefined) {
-      const query = compilable(document, operationName) ? tryCompile(schema, document, operationName ?? undefined) : null;
-      plan = query && { query, rerunsInARow: 0, resting: 0 };
+      const compiled = compilable(document, operationName) ? tryCompile(schema, document, operationName ?? undefined) : null;
+      plan = compiled && { compiled, rerunsInARow: 0, resting: 0 };
       byOperation.set(key, plan);
     }
     if (plan && plan.resting > 0) {
@@ -88,7 +88,7 @@ export function compiledExecution(onExecuted: (outcome: CompiledOutcome) => void
           onExecuted(rerun ? 'rerun' : 'answered');
           return rerun ? (executeFn(execArgs) as Result) : result;
         };
-        const result = plan.query.query(execArgs.rootValue, execArgs.contextValue, execArgs.variableValues);
+        const result = plan.compiled.query(execArgs.rootValue, execArgs.contextValue, execArgs.variableValues);
         return isPromise(result) ? result.then(orReference) : orReference(result);
       });
     },

@@ -1,7 +1,7 @@
 import { fetch } from 'undici';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
-import { startStack } from '../helpers/harness.js';
+import { metricValue, startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 
 let stack: Stack;
@@ -10,11 +10,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-async function metric(name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`${stack.url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
-  return line ? Number(line.split(' ').pop()) : 0;
-}
+const metric = (name: string, labels: string) => metricValue(stack.url, name, labels);
 
 test('/metrics shows the REST calls a known query made, and the request by operation name', async () => {
   const tokenLists = 'route="GET /projects/:id/cluster_agents/:agent_id/tokens",status="200"';

@@ -42,6 +42,29 @@ export function authHeaders(caller: Caller = {}): Record<string, string> {
   return headers;
 }
 
+/** One GraphQL request over HTTP to the gateway at `url`, with the caller's own token. */
+export async function postGraphQL<TData = Record<string, unknown>, TVars = Record<string, unknown>>(
+  url: string,
+  query: string | DocumentNode | TypedDocumentNode<TData, TVars>,
+  variables?: TVars,
+  caller?: Caller,
+  operationName?: string,
+): Promise<GraphQLResponse<TData>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders(caller) },
+    body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables, operationName }),
+  });
+  return (await res.json()) as GraphQLResponse<TData>;
+}
+
+/** The value of the gateway's first `/metrics` sample named `name` whose labels include `labels`; 0 when there is none yet. */
+export async function metricValue(url: string, name: string, labels: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+  return line ? Number(line.split(' ').pop()) : 0;
+}
+
 /**
  * The real thing on real sockets: the GitLab simulator (test seed unless
  * told otherwise) and a gateway in front of it, talking through undici.
@@ -56,14 +79,7 @@ export async function startStack(
     simulator,
     gateway,
     url,
-    async gql(query, variables, caller) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...authHeaders(caller) },
-        body: JSON.stringify({ query: typeof query === 'string' ? query : print(query), variables }),
-      });
-      return (await res.json()) as GraphQLResponse<never>;
-    },
+    gql: (query, variables, caller) => postGraphQL(url, query, variables, caller),
     async close() {
       await gateway.close(1_000);
       await simulator.close();

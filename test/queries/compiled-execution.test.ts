@@ -1,6 +1,4 @@
-import { print } from 'graphql';
 import type { DocumentNode } from 'graphql';
-import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OPERATIONS } from '../../bench/operations.js';
 import { PROJECTS, TOKENS } from '../../simulator/src/index.js';
@@ -8,7 +6,7 @@ import { createGateway } from '../../src/app.js';
 import type { Gateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { AgentByIdDocument, AgentsFromTheEndDocument, AgentUrlConfigurationDocument, ProjectAgentsDocument } from '../generated/operations.js';
-import { authHeaders, startStack } from '../helpers/harness.js';
+import { metricValue, postGraphQL, startStack } from '../helpers/harness.js';
 import type { GraphQLResponse, Stack } from '../helpers/harness.js';
 
 /**
@@ -32,28 +30,20 @@ afterAll(async () => {
 
 type Variables = Record<string, unknown> | undefined;
 
-async function post(url: string, query: string, variables: Variables, operationName?: string): Promise<GraphQLResponse> {
-  const res = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...authHeaders({ token: TOKENS.maintainer }) },
-    body: JSON.stringify({ query, variables, operationName }),
-  });
-  return (await res.json()) as GraphQLResponse;
-}
+const post = (url: string, query: string | DocumentNode, variables: Variables, operationName?: string) =>
+  postGraphQL(url, query, variables, { token: TOKENS.maintainer }, operationName);
 
 async function compiledExecutions(url: string): Promise<{ answered: number; rerun: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const count = (outcome: string) => Number(new RegExp(`^graphql_compiled_executions_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
-  return { answered: count('answered'), rerun: count('rerun') };
+  const count = (outcome: string) => metricValue(url, 'graphql_compiled_executions_total', `outcome="${outcome}"`);
+  return { answered: await count('answered'), rerun: await count('rerun') };
 }
 
 /** Sends a query, as the maintainer, three times to the compiling gateway (the first run is graphql-js's, the next two the plan's) and once to the reference. */
 async function sendToBoth(query: string | DocumentNode, variables?: Variables, operationName?: string) {
-  const text = typeof query === 'string' ? query : print(query);
-  const expected = await post(referenceUrl, text, variables, operationName);
+  const expected = await post(referenceUrl, query, variables, operationName);
   const before = await compiledExecutions(stack.url);
   const answers = [];
-  for (let run = 0; run < 3; run++) answers.push(await post(stack.url, text, variables, operationName));
+  for (let run = 0; run < 3; run++) answers.push(await post(stack.url, query, variables, operationName));
   const after = await compiledExecutions(stack.url);
   return { expected, answers, answered: after.answered - before.answered, rerun: after.rerun - before.rerun };
 }

@@ -56,12 +56,14 @@ function queryCost(document: DocumentNode, operationName: string | null | undefi
 const fixedCosts = new WeakMap<DocumentNode, Map<string, number>>();
 
 function cachedQueryCost(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown>): number {
-  const known = fixedCosts.get(document)?.get(operationName ?? '');
+  const key = operationName ?? '';
+  let byOperation = fixedCosts.get(document);
+  const known = byOperation?.get(key);
   if (known !== undefined) return known;
   const { cost, readsVariables } = queryCost(document, operationName, variables);
   if (!readsVariables) {
-    const byOperation = fixedCosts.get(document) ?? new Map<string, number>();
-    fixedCosts.set(document, byOperation.set(operationName ?? '', cost));
+    if (!byOperation) fixedCosts.set(document, (byOperation = new Map()));
+    byOperation.set(key, cost);
   }
   return cost;
 }

@@ -11,11 +11,12 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { requestText } from '../src/datasources/request-text.js';
 import { globalIdOf, parseGlobalId } from '../src/schema/global-id.js';
 import { cursorFor, offsetOf } from '../src/schema/offset-connection.js';
+import { httpService } from './lib/http-service.js';
+import type { HttpService } from './lib/http-service.js';
 
 export interface DirectBaselineOptions {
   /** Base URL of GitLab, without /api/v4. */
@@ -24,10 +25,8 @@ export interface DirectBaselineOptions {
   connections: number;
 }
 
-export interface DirectBaseline {
+export interface DirectBaseline extends HttpService {
   server: Server;
-  listen(port?: number, host?: string): Promise<string>;
-  close(): Promise<void>;
 }
 
 /** The operations it serves, by the letter the benchmark gives them. */
@@ -60,17 +59,15 @@ const header = (res: Rest<unknown>, name: string) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** GitLabClient's settings, so that every client the bench measures queues alike for sockets. */
+export function poolLikeTheGateway(origin: string, connections: number): Pool {
+  return new Pool(origin, { connections, connect: { timeout: 5_000 }, keepAliveTimeout: 30_000, headersTimeout: 15_000, bodyTimeout: 15_000 });
+}
+
 export function createDirectBaseline(options: DirectBaselineOptions): DirectBaseline {
   const origin = new URL(options.gitlabUrl);
   const api = `${origin.pathname.replace(/\/+$/, '')}/api/v4`;
-  // GitLabClient's settings, so that both sides queue alike for sockets.
-  const pool = new Pool(origin.origin, {
-    connections: options.connections,
-    connect: { timeout: 5_000 },
-    keepAliveTimeout: 30_000,
-    headersTimeout: 15_000,
-    bodyTimeout: 15_000,
-  });
+  const pool = poolLikeTheGateway(origin.origin, options.connections);
 
   async function get<T>(path: string, authorization: string | undefined): Promise<Rest<T>> {
     const headers: Record<string, string> = { accept: 'application/json' };
@@ -186,23 +183,5 @@ export function createDirectBaseline(options: DirectBaselineOptions): DirectBase
       if (!res.headersSent) send(res, 400, { errors: [{ message: 'bad request' }] });
     });
   });
-  server.keepAliveTimeout = 65_000;
-
-  return {
-    server,
-    async listen(port = 0, host = '127.0.0.1') {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      });
-      return `http://${host}:${(server.address() as AddressInfo).port}`;
-    },
-    async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      await pool.close();
-    },
-  };
+  return { server, ...httpService(server, () => pool.close()) };
 }

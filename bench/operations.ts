@@ -12,6 +12,13 @@ import { DIRECT_PATHS } from './direct-baseline.js';
 
 export type OperationId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
 
+/** REST calls as a tree: each element is one call, holding the calls that need its answer. */
+export type CallTree = CallTree[];
+
+const size = (tree: CallTree): number => tree.reduce((sum, then) => sum + 1 + size(then), 0);
+const depth = (tree: CallTree): number => Math.max(0, ...tree.map((then) => 1 + depth(then)));
+const leaves = (n: number): CallTree => Array.from({ length: n }, () => []);
+
 export interface BenchOperation {
   id: OperationId;
   title: string;
@@ -27,9 +34,11 @@ export interface BenchOperation {
   variables: Record<string, unknown>;
   /** GraphQL requests in one operation (the walk: one per window). */
   requests: number;
-  /** The fewest REST calls that can answer it. */
+  /** The fewest REST calls that can answer one of its GraphQL requests, and which of them need another's answer. */
+  calls: CallTree;
+  /** The fewest REST calls that can answer it: its requests × the calls' size. */
   minimumCalls: number;
-  /** REST round trips that must follow one another: at an added latency L, no client can answer in less than this × L. */
+  /** REST round trips that must follow one another: at an added latency L, no client can answer in less than this × L. Its requests × the calls' depth. */
   criticalPath: number;
   /** Its endpoint on the direct baseline. */
   directPath: string;
@@ -50,14 +59,19 @@ function seedFacts() {
   const state = new SimState(testSeed());
   // The first page of 20, in GitLab's order (by name), as (a), (b) and (c) ask for it.
   const agents = state.agentsOf(MAIN_PROJECT.id).slice(0, 20);
-  const tokens = agents.reduce((sum, agent) => sum + state.activeTokensOf(agent.id).length, 0);
+  const tokensPerAgent = agents.map((agent) => state.activeTokensOf(agent.id).length);
   const huge = state.agentsOf(HUGE_PROJECT.id).length;
   // The first agent GitLab lists in g/p: the one (e) asks for by global ID.
   const agentGlobalId = globalIdOf('Agent', { projectId: MAIN_PROJECT.id, agentId: agents[0]!.id });
-  return { agents: agents.length, tokens, huge, agentGlobalId };
+  return { agents: agents.length, tokensPerAgent, tokens: tokensPerAgent.reduce((sum, n) => sum + n, 0), huge, agentGlobalId };
 }
 
 export const SEED = seedFacts();
+
+/** An operation's REST costs, from the calls one of its `requests` GraphQL requests needs at the least. */
+function costs(requests: number, calls: CallTree): Pick<BenchOperation, 'requests' | 'calls' | 'minimumCalls' | 'criticalPath'> {
+  return { requests, calls, minimumCalls: requests * size(calls), criticalPath: requests * depth(calls) };
+}
 
 export const OPERATIONS: BenchOperation[] = [
   {
@@ -66,9 +80,7 @@ export const OPERATIONS: BenchOperation[] = [
     file: 'a-agents.graphql',
     ...document('a-agents.graphql'),
     variables: { project: MAIN_PROJECT.path },
-    requests: 1,
-    minimumCalls: 1,
-    criticalPath: 1,
+    ...costs(1, leaves(1)),
     directPath: DIRECT_PATHS.a,
   },
   {
@@ -77,9 +89,8 @@ export const OPERATIONS: BenchOperation[] = [
     file: 'b-agents-tokens.graphql',
     ...document('b-agents-tokens.graphql'),
     variables: { project: MAIN_PROJECT.path },
-    requests: 1,
-    minimumCalls: 1 + SEED.agents,
-    criticalPath: 2,
+    // The agent list, then each agent's token list.
+    ...costs(1, [leaves(SEED.agents)]),
     directPath: DIRECT_PATHS.b,
   },
   {
@@ -88,9 +99,8 @@ export const OPERATIONS: BenchOperation[] = [
     file: 'c-agents-tokens-last-used.graphql',
     ...document('c-agents-tokens-last-used.graphql'),
     variables: { project: MAIN_PROJECT.path },
-    requests: 1,
-    minimumCalls: 1 + SEED.agents + SEED.tokens,
-    criticalPath: 3,
+    // The agent list, each agent's token list, then each token's own GET (lastUsedAt).
+    ...costs(1, [SEED.tokensPerAgent.map(leaves)]),
     directPath: DIRECT_PATHS.c,
   },
   {
@@ -99,9 +109,7 @@ export const OPERATIONS: BenchOperation[] = [
     file: 'd-walk.graphql',
     ...document('d-walk.graphql'),
     variables: { project: HUGE_PROJECT.path, after: null },
-    requests: Math.ceil(SEED.huge / 100),
-    minimumCalls: Math.ceil(SEED.huge / 100),
-    criticalPath: Math.ceil(SEED.huge / 100),
+    ...costs(Math.ceil(SEED.huge / 100), leaves(1)),
     directPath: DIRECT_PATHS.d,
   },
   {
@@ -110,9 +118,7 @@ export const OPERATIONS: BenchOperation[] = [
     file: 'e-node.graphql',
     ...document('e-node.graphql'),
     variables: { id: SEED.agentGlobalId },
-    requests: 1,
-    minimumCalls: 1,
-    criticalPath: 1,
+    ...costs(1, leaves(1)),
     directPath: DIRECT_PATHS.e,
   },
   {
@@ -121,9 +127,7 @@ export const OPERATIONS: BenchOperation[] = [
     file: 'f-total-count.graphql',
     ...document('f-total-count.graphql'),
     variables: { project: HUGE_PROJECT.path },
-    requests: 1,
-    minimumCalls: 1,
-    criticalPath: 1,
+    ...costs(1, leaves(1)),
     directPath: DIRECT_PATHS.f,
   },
 ];

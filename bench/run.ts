@@ -13,7 +13,7 @@ import { fetch } from 'undici';
 import { TOKENS } from '../simulator/src/index.js';
 import { OPERATIONS, STRAIGHT, requestBody } from './operations.js';
 import type { BenchOperation, OperationId } from './operations.js';
-import { directTarget, gatewayTarget, straightTarget } from './targets.js';
+import { directTarget, floorTarget, gatewayTarget, straightTarget } from './targets.js';
 import type { TargetKind } from './targets.js';
 import { buildChildren } from './lib/build.js';
 import { childNodeArgs, runChildrenFrom, startChild, startScriptNodeArgs } from './lib/ipc.js';
@@ -33,7 +33,8 @@ const HELP = `npm run bench [-- options]
   --latency <ms,...>    added simulator latencies (BENCH_LATENCIES, 0,20)
   --jitter <ms>         each answer's latency drawn uniform in latency ± jitter, for latencies > 0 (BENCH_JITTER, 0)
   --ops <a,b,...>       operations to run (BENCH_OPS, a,b,c,d,e,f)
-  --targets <list>      which of gateway,direct,straight to drive (BENCH_TARGETS, all three)
+  --targets <list>      which of gateway,direct,straight,floor to drive (BENCH_TARGETS, all four; the floor
+                        runs with one connection at latencies > 0: see bench/floor.ts)
   --warmup <s>          warm-up before each cell, not measured (BENCH_WARMUP, 1)
   --unloaded <n>        operations per one-connection run at latencies > 0 (BENCH_UNLOADED, 40; 0 = none)
   --out <dir>           where latest.json / latest.svg go (BENCH_OUT, bench/results)
@@ -98,7 +99,7 @@ const settings = {
   latenciesMs: setting(flags.latency, 'BENCH_LATENCIES', '0,20').split(',').map((s) => number(s.trim(), '--latency', 0)),
   jitterMs: number(setting(flags.jitter, 'BENCH_JITTER', '0'), '--jitter', 0),
   ops: setting(flags.ops, 'BENCH_OPS', 'a,b,c,d,e,f').split(',').map((s) => s.trim()) as OperationId[],
-  targets: setting(flags.targets, 'BENCH_TARGETS', 'gateway,direct,straight').split(',').map((s) => s.trim()) as TargetKind[],
+  targets: setting(flags.targets, 'BENCH_TARGETS', 'gateway,direct,straight,floor').split(',').map((s) => s.trim()) as TargetKind[],
   warmupS: number(setting(flags.warmup, 'BENCH_WARMUP', '1'), '--warmup', 0),
   unloadedOps: number(setting(flags.unloaded, 'BENCH_UNLOADED', '40'), '--unloaded', 0),
   out: setting(flags.out, 'BENCH_OUT', 'bench/results'),
@@ -107,7 +108,7 @@ const settings = {
   memoryConnections: number(setting(flags['memory-connections'], 'BENCH_MEMORY_CONNECTIONS', '32'), '--memory-connections', 1),
   memoryLatencyMs: number(setting(flags['memory-latency'], 'BENCH_MEMORY_LATENCY', '0'), '--memory-latency', 0),
 };
-for (const kind of settings.targets) if (!['gateway', 'direct', 'straight'].includes(kind)) throw new Error(`unknown target "${kind}" (gateway, direct, straight)`);
+for (const kind of settings.targets) if (!['gateway', 'direct', 'straight', 'floor'].includes(kind)) throw new Error(`unknown target "${kind}" (gateway, direct, straight, floor)`);
 for (const id of settings.ops) if (!OPERATIONS.some((op) => op.id === id)) throw new Error(`unknown operation "${id}" (a..f)`);
 const operations = OPERATIONS.filter((op) => settings.ops.includes(op.id));
 const command = [...usedEnv, 'npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
@@ -131,7 +132,7 @@ const PROFILE_DIR = process.env.BENCH_PROFILE?.trim() || undefined;
 const PROFILE_KIND = process.env.BENCH_PROFILE_KIND === 'heap' ? 'heap' : 'cpu';
 if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 
-const PROCESSES = `four processes sharing the machine: the load generator (autocannon, in the bench process), and as child processes of their own (driven over IPC) the simulator, the gateway (built as src/server.ts builds it) and the direct baseline, ${flags.tsx ? 'run through tsx' : 'transpiled to JavaScript and run on plain Node, as npm start runs the gateway'}; no CPU pinning`;
+const PROCESSES = `processes sharing the machine: the load generator (autocannon, in the bench process), and as child processes of their own (driven over IPC) the simulator, the gateway (built as src/server.ts builds it), the direct baseline and the floor's GitLab and client, ${flags.tsx ? 'run through tsx' : 'transpiled to JavaScript and run on plain Node, as npm start runs the gateway'}; no CPU pinning`;
 
 interface SimStats {
   total: number;
@@ -148,19 +149,28 @@ process.on('SIGINT', () => void stopChildren().then(() => process.exit(130)));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
-async function startStack(latencyMs: number, withDirect: boolean) {
+async function startStack(latencyMs: number, withBaselines: boolean) {
   const sim = await startChild<{ url: string }>('simulator', { latencyMs: String(latencyMs) });
   children.push(sim);
   const gateway = await startChild<{ url: string; poolConnections?: number; maxConcurrentCallsPerRequest?: number }>('gateway', { gitlabUrl: sim.info.url }, {}, GATEWAY_NODE_ARGS);
   children.push(gateway);
   const poolConnections = gateway.info.poolConnections ?? 128;
   let direct: ChildHandle<{ url: string }> | undefined;
-  if (withDirect) {
+  let floor: Floor | undefined;
+  if (withBaselines) {
     direct = await startChild<{ url: string }>('direct', { gitlabUrl: sim.info.url, connections: String(poolConnections) });
     children.push(direct);
+    const gitlab = await startChild<{ url: string }>('floor-gitlab', { latencyMs: String(latencyMs) });
+    children.push(gitlab);
+    const client = await startChild<{ url: string }>('floor', { gitlabUrl: gitlab.info.url, connections: String(poolConnections) });
+    children.push(client);
+    floor = { gitlab, client };
   }
-  return { sim, gateway, direct, poolConnections };
+  return { sim, gateway, direct, floor, poolConnections };
 }
+
+/** The floor's two processes: a GitLab and a client that do nothing but wait (bench/floor.ts). */
+type Floor = { gitlab: ChildHandle<{ url: string }>; client: ChildHandle<{ url: string }> };
 
 async function main(): Promise<void> {
   const began = performance.now();
@@ -170,7 +180,7 @@ async function main(): Promise<void> {
   log(`agent-gateway benchmark: ${command}`);
   log(`${machine.os}, ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverageAtStart}`);
   if (machine.loadAverageAtStart > 0.5) log('⚠ something else is using the CPUs: the numbers will be lower and noisier than on a quiet machine');
-  const { sim, gateway, direct, poolConnections } = await startStack(0, true);
+  const { sim, gateway, direct, floor, poolConnections } = await startStack(0, true);
   const targets = (op: BenchOperation): [TargetKind, Target][] =>
     (
       [
@@ -192,8 +202,9 @@ async function main(): Promise<void> {
   const cells: Cell[] = [];
   for (const latencyMs of settings.latenciesMs) {
     await sim.call('setLatency', { ms: latencyMs, jitterMs: settings.jitterMs });
+    await floor!.gitlab.call('setLatency', { ms: latencyMs, jitterMs: settings.jitterMs });
     log(`\nadded latency ${latencyLabel(settings.jitterMs, latencyMs)}, ${settings.connections} connections, ${settings.durationS} s a cell, ${settings.rounds} round(s)`);
-    const stack = { sim, gateway, direct: direct! };
+    const stack = { sim, gateway, direct: direct!, floor: floor! };
     const measured: Cell[] = [];
     const cell = async (op: BenchOperation | undefined, kind: TargetKind, target: Target, load: Cell['load']) => {
       const c = await measureCell(stack, latencyMs, op, kind, target, load);
@@ -209,6 +220,14 @@ async function main(): Promise<void> {
     if (latencyMs > 0 && settings.unloadedOps > 0) {
       log(`  one connection, ${settings.unloadedOps} operations each: latency with nothing queued`);
       for (const op of operations) for (const [kind, target] of targets(op)) await cell(op, kind, target, 'unloaded');
+      if (settings.targets.includes('floor')) {
+        for (const op of operations) {
+          const target = floorTarget(floor!.client.info.url, op);
+          // Nothing has driven the floor yet: its sockets and code are warmed as the loaded cells warm the others'.
+          await warmUp(target, settings.connections);
+          await cell(op, 'floor', target, 'unloaded');
+        }
+      }
     }
     cells.push(...medianCells(measured));
   }
@@ -249,7 +268,7 @@ async function main(): Promise<void> {
   if (!flags['no-docs'] && updateDocs('docs/benchmarks.md', 'table', markdownTable(results))) log('updated the numbers in docs/benchmarks.md');
 }
 
-type Stack = { sim: ChildHandle<unknown>; gateway: ChildHandle<unknown>; direct: ChildHandle<unknown> };
+type Stack = { sim: ChildHandle<unknown>; gateway: ChildHandle<unknown>; direct: ChildHandle<unknown>; floor: Floor };
 
 /**
  * One cell: a warm-up (loaded cells only), then a fixed number of whole
@@ -257,13 +276,14 @@ type Stack = { sim: ChildHandle<unknown>; gateway: ChildHandle<unknown>; direct:
  * read around it.
  */
 async function measureCell(stack: Stack, latencyMs: number, op: BenchOperation | undefined, kind: TargetKind, target: Target, load: Cell['load']): Promise<Cell> {
-  const { sim } = stack;
+  // The floor's cells count and time its own GitLab's answers, not the simulator's.
+  const sim = kind === 'floor' ? stack.floor.gitlab : stack.sim;
   const connections = load === 'loaded' ? settings.connections : 1;
   const operationsToRun = load === 'loaded' ? Math.max(connections * 2, Math.round((await warmUp(target, connections)) * settings.durationS)) : settings.unloadedOps;
   await sim.call('settle', 100 + 3 * latencyMs);
 
   // CPU time of the system under test and of the simulator over the run: the overhead per operation, whatever else the machine does.
-  const serving = kind === 'gateway' ? stack.gateway : kind === 'direct' ? stack.direct : undefined;
+  const serving = { gateway: stack.gateway, direct: stack.direct, floor: stack.floor.client, straight: undefined }[kind];
   const read = () => Promise.all([serving?.call<number>('cpu'), sim.call<number>('cpu'), serving?.call<number>('connects')]);
   const before = await read();
   const profile = PROFILE_DIR && serving ? `${PROFILE_DIR}/${latencyMs}ms-${op?.id ?? 'straight'}-${kind}-${load}.${PROFILE_KIND}profile` : undefined;
@@ -314,7 +334,7 @@ function describe(c: Cell): string {
     `  ${c.load === 'loaded' ? '' : 'c=1 '}(${c.op}) ${c.target.padEnd(8)} ${fmt(c.opsPerSec, 0).padStart(6)} ops/s`,
     `p50 ${fmt(c.latency.p50)}  p90 ${fmt(c.latency.p90)}  p99 ${fmt(c.latency.p99)} ms`,
     `${fmt(c.callsPerOp, 2)} calls/op (min ${c.minimumCalls})`,
-    `cpu ${c.cpuMsPerOp === undefined ? '—' : fmt(c.cpuMsPerOp, 2)} ms/op (simulator ${fmt(c.simulatorCpuMsPerOp, 2)})`,
+    `cpu ${c.cpuMsPerOp === undefined ? '—' : fmt(c.cpuMsPerOp, 2)} ms/op (${c.target === 'floor' ? "the floor's GitLab" : 'simulator'} ${fmt(c.simulatorCpuMsPerOp, 2)})`,
     ...(c.connectsToGitLab ? [`${c.connectsToGitLab} new connections to GitLab`] : []),
     ...((c.otherCpuPercent ?? 0) >= 5 ? [`⚠ other processes used ${c.otherCpuPercent}% of the CPUs`] : []),
     ...(failed > 0 ? [`⚠ ${failed} failed`] : []),

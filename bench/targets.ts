@@ -5,7 +5,7 @@ import { STRAIGHT, requestBody } from './operations.js';
 import type { BenchOperation } from './operations.js';
 import type { Target } from './lib/load.js';
 
-export type TargetKind = 'gateway' | 'direct' | 'straight';
+export type TargetKind = 'gateway' | 'direct' | 'straight' | 'floor';
 
 const AUTH = { authorization: `Bearer ${TOKENS.maintainer}` };
 const JSON_POST = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...AUTH };
@@ -56,4 +56,10 @@ export function straightTarget(simulatorUrl: string): Target {
     requests: [{ method: 'GET', path: STRAIGHT.path, headers: { accept: 'application/json', ...AUTH } }],
     verifyBody: (body) => typeof body === 'string' && body.startsWith('['),
   };
+}
+
+/** The floor (bench/floor.ts): each of the operation's requests posts the REST calls it needs at the least. */
+export function floorTarget(url: string, op: BenchOperation): Target {
+  const post: CannonRequest = { method: 'POST', path: '/', headers: { 'content-type': 'application/json' }, body: JSON.stringify(op.calls) };
+  return { url, requests: Array.from({ length: op.requests }, () => post), verifyBody: (body) => body === '{}' };
 }

@@ -2,7 +2,7 @@
 import { find, latencyLabel } from './results.js';
 import type { BenchResults, Cell } from './results.js';
 
-const COLORS = { gateway: '#2f6fdb', direct: '#8a8f98', straight: '#e08a1e', marker: '#d0342c' };
+const COLORS = { gateway: '#2f6fdb', direct: '#8a8f98', straight: '#e08a1e', floor: '#c9ccd1', marker: '#d0342c' };
 const WIDTH = 1100;
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 
@@ -143,12 +143,13 @@ export function renderChart(r: BenchResults): string {
     const groups: Group[] = [];
     const unloaded = r.cells.some((c) => c.latencyMs === latencyMs && c.load === 'unloaded');
     for (const op of r.operations) {
-      const cell = (target: 'gateway' | 'direct', load: Cell['load']) => find(r.cells, latencyMs, op.id, target, load)?.latency.p50;
+      const cell = (target: 'gateway' | 'direct' | 'floor', load: Cell['load']) => find(r.cells, latencyMs, op.id, target, load)?.latency.p50;
       // With nothing queued (one connection) when measured: p50 under load is mostly queueing, and is in the table.
       const load: Cell['load'] = unloaded ? 'unloaded' : 'loaded';
       const bars: Bar[] = [
         { value: cell('gateway', load), color: COLORS.gateway },
         { value: cell('direct', load), color: COLORS.direct },
+        ...(unloaded && find(r.cells, latencyMs, op.id, 'floor', 'unloaded') ? [{ value: cell('floor', 'unloaded'), color: COLORS.floor }] : []),
       ];
       if (bars.every((b) => b.value === undefined)) continue;
       groups.push({ label: `(${op.id})`, sublabel: `${op.criticalPath} round trip${op.criticalPath > 1 ? 's' : ''} = ${op.criticalPath * latencyMs} ms`, bars, marker: op.criticalPath * latencyMs });
@@ -162,6 +163,7 @@ export function renderChart(r: BenchResults): string {
         legend: [
           { color: COLORS.gateway, text: 'gateway p50' },
           { color: COLORS.direct, text: 'direct baseline p50' },
+          ...(r.cells.some((c) => c.target === 'floor') ? [{ color: COLORS.floor, text: 'floor p50: no work but the waiting' }] : []),
           { color: COLORS.marker, text: 'critical path: dependent round trips × added latency', dashed: true },
         ],
       });
@@ -176,7 +178,7 @@ export function renderChart(r: BenchResults): string {
     `<text x="20" y="30" font-size="20" font-weight="700" ${FONT}>agent-gateway: the gateway vs a hand-written direct client over the same REST API</text>`,
     `<text x="20" y="52" font-size="12.5" fill="#333" ${FONT}>${esc(`${r.date.slice(0, 16).replace('T', ' ')} UTC · ${m.cpus} × ${m.cpuModel} · ${m.memoryGiB} GiB · ${m.os} · Node ${m.node}`)}</text>`,
     `<text x="20" y="70" font-size="12.5" fill="#333" ${FONT}>${esc(`command: ${r.command} · ~${r.settings.durationS} s a cell, median of ${r.settings.rounds ?? 1} rounds · undici pool ${r.settings.poolConnections} connections on both sides`)}</text>`,
-    `<text x="20" y="88" font-size="12.5" fill="#333" ${FONT}>${esc('load generator, simulator, gateway and direct baseline are separate processes on the same machine (see docs/benchmarks.md)')}</text>`,
+    `<text x="20" y="88" font-size="12.5" fill="#333" ${FONT}>${esc('load generator, simulator, gateway, direct baseline and the floor are separate processes on the same machine (see docs/benchmarks.md)')}</text>`,
   ];
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}">`,

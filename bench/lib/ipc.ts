@@ -48,7 +48,7 @@ export function runChildrenFrom(dir: string | undefined): void {
 
 /** Node's own flags for a child: `extra`, then BENCH_<NAME>_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load. */
 export function childNodeArgs(name: string, extra: string[] = []): string[] {
-  return [...extra, ...(process.env[`BENCH_${name.toUpperCase()}_NODE_ARGS`]?.split(/\s+/).filter(Boolean) ?? [])];
+  return [...extra, ...(process.env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}_NODE_ARGS`]?.split(/\s+/).filter(Boolean) ?? [])];
 }
 
 /** The flags `npm start` gives Node (its heap limit), so that the benchmarked gateway runs as deployed. */

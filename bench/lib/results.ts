@@ -135,6 +135,18 @@ export function latencyLabel(jitterMs: number | undefined, latencyMs: number): s
 export const find = (cells: Cell[], latencyMs: number, op: Cell['op'], target: TargetKind, load: Cell['load'] = 'loaded') =>
   cells.find((c) => c.latencyMs === latencyMs && c.op === op && c.target === target && c.load === load);
 
+const mark = (ok: boolean) => (ok ? '✓' : '✗');
+
+/** One connection's p50s against round trips × latency, the issue's 3 ms allowed above it. */
+function withinCriticalPath(cells: Cell[]): Pick<TargetCheck, 'goal' | 'measured' | 'met'> {
+  const within = (c: Cell) => c.latency.p50 - c.criticalPathMs <= 3;
+  return {
+    goal: '≤ round trips × latency + 3 ms',
+    measured: cells.map((c) => `(${c.op}) ${c.latency.p50.toFixed(1)}/${c.criticalPathMs} ${mark(within(c))}`).join(', '),
+    met: cells.every(within),
+  };
+}
+
 /** The issue's targets, measured and reported, never asserted. */
 export function checkTargets(r: Pick<BenchResults, 'cells' | 'operations' | 'settings'>): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -150,14 +162,16 @@ export function checkTargets(r: Pick<BenchResults, 'cells' | 'operations' | 'set
   }
   for (const latencyMs of [...new Set(r.cells.filter((c) => c.latencyMs > 0 && c.load === 'unloaded').map((c) => c.latencyMs))]) {
     const rows = r.cells.filter((c) => c.latencyMs === latencyMs && c.target === 'gateway' && c.load === 'unloaded');
-    const mark = (ok: boolean) => (ok ? '✓' : '✗');
     // Round trips × latency is the critical path only when every answer takes the latency; with jitter the direct baseline is the measure.
-    if (!r.settings.jitterMs) {
+    if (!r.settings.jitterMs && rows.length > 0) {
+      checks.push({ name: `p50 within 3 ms of the critical path at ${latencyMs} ms (1 connection)`, ...withinCriticalPath(rows) });
+    }
+    // Not one of the issue's targets: whether this machine lets anything at all meet the one above.
+    const floors = r.cells.filter((c) => c.latencyMs === latencyMs && c.target === 'floor' && c.load === 'unloaded');
+    if (!r.settings.jitterMs && floors.length > 0) {
       checks.push({
-        name: `p50 within 3 ms of the critical path at ${latencyMs} ms (1 connection)`,
-        goal: '≤ round trips × latency + 3 ms',
-        measured: rows.map((c) => `(${c.op}) ${c.latency.p50.toFixed(1)}/${c.criticalPathMs} ${mark(c.latency.p50 - c.criticalPathMs <= 3)}`).join(', '),
-        met: rows.every((c) => c.latency.p50 - c.criticalPathMs <= 3),
+        name: `(reference) the floor within 3 ms of the critical path at ${latencyMs} ms (1 connection): a client and a GitLab that do nothing but wait`,
+        ...withinCriticalPath(floors),
       });
     }
     // Not one of the issue's targets: the direct baseline's p50 is what this simulator and machine allow, so this is the gateway's own share.

@@ -27,3 +27,9 @@ export class Latency {
     return this.jitterMs > 0 ? this.ms - this.jitterMs + 2 * this.jitterMs * this.random() : this.ms;
   }
 }
+
+/** Resolves at `due` (a `performance.now()` time), at once if it has passed: never before it. */
+export function until(due: number): Promise<void> | undefined {
+  const wait = Math.ceil(due - performance.now());
+  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : undefined;
+}

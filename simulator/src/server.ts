@@ -4,6 +4,7 @@ import { tokenOf } from './auth.js';
 import { readBodyParams } from './body.js';
 import { faultResponse } from './faults.js';
 import type { Faults } from './faults.js';
+import { until } from './latency.js';
 import type { Latency } from './latency.js';
 import type { RateLimiter } from './rate-limit.js';
 import { ApiError, fail } from './responses.js';
@@ -67,12 +68,6 @@ function send(res: ServerResponse, reply: Reply, holdBodyMs: number, done: () =>
     res.end(reply.payload);
     done();
   }, holdBodyMs);
-}
-
-/** Resolves at `due` (a `performance.now()` time), at once if it has passed. */
-function until(due: number): Promise<void> | undefined {
-  const wait = Math.ceil(due - performance.now());
-  return wait > 0 ? new Promise((resolve) => setTimeout(resolve, wait)) : undefined;
 }
 
 /** The request line, taken apart once. */

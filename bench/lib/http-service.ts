@@ -1,0 +1,29 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A server the bench starts on a port of its own and closes with whatever it holds (a pool of sockets to GitLab). */
+export interface HttpService {
+  listen(port?: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** `server` as an HttpService, its keep-alive beyond the load generator's, so that no measured socket is closed under it. */
+export function httpService(server: Server, closeAlso: () => Promise<void> = async () => {}): HttpService {
+  server.keepAliveTimeout = 65_000;
+  return {
+    async listen(port = 0, host = '127.0.0.1') {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      return `http://${host}:${(server.address() as AddressInfo).port}`;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await closeAlso();
+    },
+  };
+}

@@ -1,4 +1,5 @@
 /** The shape of bench/results/latest.json, and the targets read from it. */
+import { cappedJitter } from '../../simulator/src/latency.js';
 import type { OperationId } from '../operations.js';
 import type { TargetKind } from '../targets.js';
 import type { LoadResult } from './load.js';
@@ -126,9 +127,9 @@ export interface MemoryResults {
 
 const signed = (n: number) => `${n < 0 ? '−' : '+'}${Math.abs(n).toFixed(1)}`;
 
-/** `20 ms`, or `20 ± 10 ms` when the run drew latencies (the simulator cuts the jitter to the latency). */
+/** `20 ms`, or `20 ± 10 ms` when the run drew latencies, with the jitter the simulator really applied. */
 export function latencyLabel(jitterMs: number | undefined, latencyMs: number): string {
-  const jitter = Math.min(jitterMs ?? 0, latencyMs);
+  const jitter = cappedJitter(latencyMs, jitterMs ?? 0);
   return jitter > 0 ? `${latencyMs} ± ${jitter} ms` : `${latencyMs} ms`;
 }
 

@@ -7,6 +7,11 @@ import { prng } from './prng.js';
  * that waits for the slowest of a batch before going on is only seen to lose
  * time when they do not.
  */
+/** A jitter above `ms` is cut to it: no answer is held for less than nothing. */
+export function cappedJitter(ms: number, jitterMs: number): number {
+  return Math.min(jitterMs, ms);
+}
+
 export class Latency {
   private ms = 0;
   private jitterMs = 0;
@@ -16,10 +21,9 @@ export class Latency {
     this.set(ms, jitterMs);
   }
 
-  /** A jitter above `ms` is cut to it: no answer is held for less than nothing. */
   set(ms: number, jitterMs = 0): void {
     this.ms = ms;
-    this.jitterMs = Math.min(jitterMs, ms);
+    this.jitterMs = cappedJitter(ms, jitterMs);
     this.random = prng(1);
   }
 

@@ -1,5 +1,10 @@
 import { prng } from './prng.js';
 
+/** A jitter above `ms` is cut to it: no answer is held for less than nothing. */
+export function cappedJitter(ms: number, jitterMs: number): number {
+  return Math.min(jitterMs, ms);
+}
+
 /**
  * What the simulator adds to each answer: `ms`, or with `jitterMs` a draw
  * uniform in [ms - jitter, ms + jitter], from a seeded PRNG so that a run can
@@ -7,11 +12,6 @@ import { prng } from './prng.js';
  * that waits for the slowest of a batch before going on is only seen to lose
  * time when they do not.
  */
-/** A jitter above `ms` is cut to it: no answer is held for less than nothing. */
-export function cappedJitter(ms: number, jitterMs: number): number {
-  return Math.min(jitterMs, ms);
-}
-
 export class Latency {
   private ms = 0;
   private jitterMs = 0;

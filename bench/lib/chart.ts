@@ -146,10 +146,12 @@ export function renderChart(r: BenchResults): string {
       const cell = (target: 'gateway' | 'direct' | 'floor', load: Cell['load']) => find(r.cells, latencyMs, op.id, target, load)?.latency.p50;
       // With nothing queued (one connection) when measured: p50 under load is mostly queueing, and is in the table.
       const load: Cell['load'] = unloaded ? 'unloaded' : 'loaded';
+      // The floor is measured with one connection only.
+      const floor = unloaded ? cell('floor', 'unloaded') : undefined;
       const bars: Bar[] = [
         { value: cell('gateway', load), color: COLORS.gateway },
         { value: cell('direct', load), color: COLORS.direct },
-        ...(unloaded && find(r.cells, latencyMs, op.id, 'floor', 'unloaded') ? [{ value: cell('floor', 'unloaded'), color: COLORS.floor }] : []),
+        ...(floor === undefined ? [] : [{ value: floor, color: COLORS.floor }]),
       ];
       if (bars.every((b) => b.value === undefined)) continue;
       groups.push({ label: `(${op.id})`, sublabel: `${op.criticalPath} round trip${op.criticalPath > 1 ? 's' : ''} = ${op.criticalPath * latencyMs} ms`, bars, marker: op.criticalPath * latencyMs });

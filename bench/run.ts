@@ -36,6 +36,8 @@ const HELP = `npm run bench [-- options]
   --targets <list>      which of gateway,direct,straight,floor to drive (BENCH_TARGETS, all four; the floor
                         runs with one connection at latencies > 0: see bench/floor.ts)
   --warmup <s>          warm-up before each cell, not measured (BENCH_WARMUP, 1)
+  --jit-warmup <s>      before the first round, each loaded target drives each operation this long, not
+                        measured: V8 goes on compiling hot code for tens of seconds of load (BENCH_JIT_WARMUP, 10)
   --unloaded <n>        operations per one-connection run at latencies > 0 (BENCH_UNLOADED, 40; 0 = none)
   --out <dir>           where latest.json / latest.svg go (BENCH_OUT, bench/results)
   --no-docs             do not rewrite the numbers in docs/benchmarks.md
@@ -59,6 +61,7 @@ const { values: flags } = parseArgs({
     ops: { type: 'string' },
     targets: { type: 'string' },
     warmup: { type: 'string' },
+    'jit-warmup': { type: 'string' },
     unloaded: { type: 'string' },
     out: { type: 'string' },
     'no-docs': { type: 'boolean', default: false },
@@ -101,6 +104,7 @@ const settings = {
   ops: setting(flags.ops, 'BENCH_OPS', 'a,b,c,d,e,f').split(',').map((s) => s.trim()) as OperationId[],
   targets: setting(flags.targets, 'BENCH_TARGETS', 'gateway,direct,straight,floor').split(',').map((s) => s.trim()) as TargetKind[],
   warmupS: number(setting(flags.warmup, 'BENCH_WARMUP', '1'), '--warmup', 0),
+  jitWarmupS: number(setting(flags['jit-warmup'], 'BENCH_JIT_WARMUP', '10'), '--jit-warmup', 0),
   unloadedOps: number(setting(flags.unloaded, 'BENCH_UNLOADED', '40'), '--unloaded', 0),
   out: setting(flags.out, 'BENCH_OUT', 'bench/results'),
   memoryDurationS: number(setting(flags['memory-duration'], 'BENCH_MEMORY_DURATION', '60'), '--memory-duration', 1),
@@ -212,10 +216,19 @@ async function main(): Promise<void> {
       log(describe(c));
     };
 
+    const loadedCells = (): { op: BenchOperation | undefined; kind: TargetKind; target: Target }[] => [
+      ...(settings.targets.includes('straight') ? [{ op: undefined, kind: 'straight' as const, target: straightTarget(sim.info.url) }] : []),
+      ...operations.flatMap((op) => targets(op).map(([kind, target]) => ({ op, kind, target }))),
+    ];
+    // Every process starts cold: a first round would measure V8 compiling (the gateway's first (a) cell once ran at
+    // half the rate of its later ones, its main thread waiting a quarter of the time behind the compiler threads).
+    if (latencyMs === settings.latenciesMs[0] && settings.jitWarmupS > 0) {
+      log(`  JIT warm-up: ${settings.jitWarmupS} s of each operation through each target, not measured`);
+      for (const { target } of loadedCells()) await warmUp(target, settings.connections, settings.jitWarmupS);
+    }
     for (let round = 1; round <= settings.rounds; round++) {
       if (settings.rounds > 1) log(`  round ${round} of ${settings.rounds}`);
-      if (settings.targets.includes('straight')) await cell(undefined, 'straight', straightTarget(sim.info.url), 'loaded');
-      for (const op of operations) for (const [kind, target] of targets(op)) await cell(op, kind, target, 'loaded');
+      for (const { op, kind, target } of loadedCells()) await cell(op, kind, target, 'loaded');
     }
     if (latencyMs > 0 && settings.unloadedOps > 0) {
       log(`  one connection, ${settings.unloadedOps} operations each: latency with nothing queued`);
@@ -241,6 +254,7 @@ async function main(): Promise<void> {
       durationS: settings.durationS,
       rounds: settings.rounds,
       warmupS: settings.warmupS,
+      jitWarmupS: settings.jitWarmupS,
       connections: settings.connections,
       latenciesMs: settings.latenciesMs,
       jitterMs: settings.jitterMs,
@@ -364,10 +378,10 @@ function ownCpuMs(): number {
  * make the gateway cancel its REST calls and drop their sockets, which the
  * measured run would then pay for.
  */
-async function warmUp(target: Target, connections: number): Promise<number> {
+async function warmUp(target: Target, connections: number, seconds = settings.warmupS): Promise<number> {
   const first = await drive(target, { connections, operations: connections * 2 });
   let rate = first.opsPerSec;
-  const remainingS = settings.warmupS - first.elapsedMs / 1_000;
+  const remainingS = seconds - first.elapsedMs / 1_000;
   if (remainingS > 0.2) rate = (await drive(target, { connections, operations: Math.max(connections, Math.round(rate * remainingS)) })).opsPerSec;
   return rate;
 }

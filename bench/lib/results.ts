@@ -90,6 +90,8 @@ export interface BenchResults {
     durationS: number;
     rounds: number;
     warmupS: number;
+    /** Seconds of each operation through each loaded target before the first round (older results: none). */
+    jitWarmupS?: number;
     connections: number;
     latenciesMs: number[];
     /** Each answer's latency drawn uniform in latency ± this (absent in results from before the option). */

@@ -8,6 +8,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fetch } from 'undici';
 import { TOKENS } from '../simulator/src/index.js';
@@ -424,7 +425,6 @@ async function memoryCheck(): Promise<void> {
     const m = await gateway.call<NodeJS.MemoryUsage>('memory');
     samples.push({ t: Math.round((performance.now() - t0) / 100) / 10, phase, rssMiB: m.rss / 2 ** 20, heapUsedMiB: m.heapUsed / 2 ** 20 });
   };
-  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   for (let i = 0; i < 3; i++) {
     await sample();
     await sleep(1_000);

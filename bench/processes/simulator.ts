@@ -1,10 +1,10 @@
 /** Child process: the GitLab simulator (test seed), its counters answered over IPC. */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulator, testSeed } from '../../simulator/src/index.js';
 import { childArgs, cpuMs, serveParent } from '../lib/ipc.js';
 
 const args = childArgs();
 const sim = await startSimulator({ seed: testSeed(), latencyMs: Number(args.latencyMs ?? 0) });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resets the counters once no call is in flight and none has arrived for `quietMs`: the previous run is over. */
 async function settle(quietMs: number): Promise<{ waitedMs: number }> {

@@ -14,7 +14,7 @@ import { fetch } from 'undici';
 import { TOKENS } from '../simulator/src/index.js';
 import { OPERATIONS, STRAIGHT, requestBody } from './operations.js';
 import type { BenchOperation, OperationId } from './operations.js';
-import { directTarget, floorTarget, gatewayTarget, straightTarget } from './targets.js';
+import { TARGET_KINDS, directTarget, floorTarget, gatewayTarget, straightTarget } from './targets.js';
 import type { TargetKind } from './targets.js';
 import { buildChildren } from './lib/build.js';
 import { childNodeArgs, runChildrenFrom, startChild, startScriptNodeArgs } from './lib/ipc.js';
@@ -34,7 +34,7 @@ const HELP = `npm run bench [-- options]
   --latency <ms,...>    added simulator latencies (BENCH_LATENCIES, 0,20)
   --jitter <ms>         each answer's latency drawn uniform in latency ± jitter, for latencies > 0 (BENCH_JITTER, 0)
   --ops <a,b,...>       operations to run (BENCH_OPS, a,b,c,d,e,f)
-  --targets <list>      which of gateway,direct,straight,floor to drive (BENCH_TARGETS, all four; the floor
+  --targets <list>      which of ${TARGET_KINDS.join(',')} to drive (BENCH_TARGETS, all four; the floor
                         runs with one connection at latencies > 0: see bench/floor.ts)
   --warmup <s>          warm-up before each cell, not measured (BENCH_WARMUP, 1)
   --jit-warmup <s>      before the first round, each loaded target drives each operation this long, not
@@ -103,7 +103,7 @@ const settings = {
   latenciesMs: setting(flags.latency, 'BENCH_LATENCIES', '0,20').split(',').map((s) => number(s.trim(), '--latency', 0)),
   jitterMs: number(setting(flags.jitter, 'BENCH_JITTER', '0'), '--jitter', 0),
   ops: setting(flags.ops, 'BENCH_OPS', 'a,b,c,d,e,f').split(',').map((s) => s.trim()) as OperationId[],
-  targets: setting(flags.targets, 'BENCH_TARGETS', 'gateway,direct,straight,floor').split(',').map((s) => s.trim()) as TargetKind[],
+  targets: setting(flags.targets, 'BENCH_TARGETS', TARGET_KINDS.join(',')).split(',').map((s) => s.trim()) as TargetKind[],
   warmupS: number(setting(flags.warmup, 'BENCH_WARMUP', '1'), '--warmup', 0),
   jitWarmupS: number(setting(flags['jit-warmup'], 'BENCH_JIT_WARMUP', '10'), '--jit-warmup', 0),
   unloadedOps: number(setting(flags.unloaded, 'BENCH_UNLOADED', '40'), '--unloaded', 0),
@@ -113,7 +113,7 @@ const settings = {
   memoryConnections: number(setting(flags['memory-connections'], 'BENCH_MEMORY_CONNECTIONS', '32'), '--memory-connections', 1),
   memoryLatencyMs: number(setting(flags['memory-latency'], 'BENCH_MEMORY_LATENCY', '0'), '--memory-latency', 0),
 };
-for (const kind of settings.targets) if (!['gateway', 'direct', 'straight', 'floor'].includes(kind)) throw new Error(`unknown target "${kind}" (gateway, direct, straight, floor)`);
+for (const kind of settings.targets) if (!TARGET_KINDS.includes(kind)) throw new Error(`unknown target "${kind}" (${TARGET_KINDS.join(', ')})`);
 for (const id of settings.ops) if (!OPERATIONS.some((op) => op.id === id)) throw new Error(`unknown operation "${id}" (a..f)`);
 const operations = OPERATIONS.filter((op) => settings.ops.includes(op.id));
 const command = [...usedEnv, 'npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');

@@ -5,7 +5,9 @@ import { STRAIGHT, requestBody } from './operations.js';
 import type { BenchOperation } from './operations.js';
 import type { Target } from './lib/load.js';
 
-export type TargetKind = 'gateway' | 'direct' | 'straight' | 'floor';
+/** The systems the bench can drive. */
+export const TARGET_KINDS = ['gateway', 'direct', 'straight', 'floor'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
 
 const AUTH = { authorization: `Bearer ${TOKENS.maintainer}` };
 const JSON_POST = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...AUTH };

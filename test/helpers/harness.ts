@@ -58,11 +58,20 @@ export async function postGraphQL<TData = Record<string, unknown>, TVars = Recor
   return (await res.json()) as GraphQLResponse<TData>;
 }
 
-/** The value of the gateway's first `/metrics` sample named `name` whose labels include `labels`; 0 when there is none yet. */
-export async function metricValue(url: string, name: string, labels: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+/** The value of the first sample in a `/metrics` text named `name` whose labels include `labels`; 0 when there is none yet. */
+export function sampleValue(metricsText: string, name: string, labels: string): number {
+  const line = metricsText.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
   return line ? Number(line.split(' ').pop()) : 0;
+}
+
+/** The gateway's `/metrics` text. */
+export async function metricsText(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
+
+/** `sampleValue` of the gateway's `/metrics` now. */
+export async function metricValue(url: string, name: string, labels: string): Promise<number> {
+  return sampleValue(await metricsText(url), name, labels);
 }
 
 /**

@@ -6,7 +6,7 @@ import { createGateway } from '../../src/app.js';
 import type { Gateway } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { AgentByIdDocument, AgentsFromTheEndDocument, AgentUrlConfigurationDocument, ProjectAgentsDocument } from '../generated/operations.js';
-import { metricValue, postGraphQL, startStack } from '../helpers/harness.js';
+import { metricsText, postGraphQL, sampleValue, startStack } from '../helpers/harness.js';
 import type { GraphQLResponse, Stack } from '../helpers/harness.js';
 
 /**
@@ -34,8 +34,10 @@ const post = (url: string, query: string | DocumentNode, variables: Variables, o
   postGraphQL(url, query, variables, { token: TOKENS.maintainer }, operationName);
 
 async function compiledExecutions(url: string): Promise<{ answered: number; rerun: number }> {
-  const count = (outcome: string) => metricValue(url, 'graphql_compiled_executions_total', `outcome="${outcome}"`);
-  return { answered: await count('answered'), rerun: await count('rerun') };
+  // One read, so that both counts are of the same moment.
+  const text = await metricsText(url);
+  const count = (outcome: string) => sampleValue(text, 'graphql_compiled_executions_total', `outcome="${outcome}"`);
+  return { answered: count('answered'), rerun: count('rerun') };
 }
 
 /** Sends a query, as the maintainer, three times to the compiling gateway (the first run is graphql-js's, the next two the plan's) and once to the reference. */

@@ -9,10 +9,15 @@ import { runBounded } from '../helpers/pool.js';
 const maintainer = { token: TOKENS.maintainer };
 const NESTED = '{ project(id: "g/p") { agents(first: 5) { nodes { name tokens { nodes { name } } } } } }';
 
+// The 500 queries make ~3,000 GETs. A GET that fails 20% of the time fails for good with 0.2^attempts:
+// with the default 8 attempts that is 1 GET in 390,000, so about one run in 130 would lose a query by chance
+// (CI saw one). Twelve attempts make it one run in 80,000; the attempt limit itself is tested below.
+const ATTEMPTS_AT_20_PERCENT = 12;
+
 describe('a failing GitLab', () => {
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ gateway: { retryAttempts: ATTEMPTS_AT_20_PERCENT } });
   });
   afterAll(() => stack.close());
 
@@ -32,6 +37,23 @@ describe('a failing GitLab', () => {
       expect(statuses.filter((s) => s === 'reset').length).toBeGreaterThan(100);
     } finally {
       stack.simulator.setFaults(null);
+    }
+  });
+
+  test('a GET is tried as many times as configured, and then its last failure is the answer', async () => {
+    const limited = await startStack({ gateway: { retryAttempts: 3 } });
+    try {
+      limited.simulator.failNext(2, '503', { route: 'GET /projects/:id' });
+      limited.simulator.failNext(1, 'reset', { route: 'GET /projects/:id' });
+      const res = await limited.gql('{ project(id: "g/p") { name } }', undefined, maintainer);
+      expect(res.errors?.[0]).toMatchObject({ message: 'The connection to GitLab failed before it answered', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+      expect(limited.simulator.count('GET /projects/:id')).toBe(3);
+
+      limited.simulator.failNext(2, '503', { route: 'GET /projects/:id' });
+      expect((await limited.gql('{ project(id: "g/p") { name } }', undefined, maintainer)).data).toEqual({ project: { name: 'P' } });
+      expect(limited.simulator.count('GET /projects/:id')).toBe(6);
+    } finally {
+      await limited.close();
     }
   });
 

@@ -137,12 +137,11 @@ const PROFILE_DIR = process.env.BENCH_PROFILE?.trim() || undefined;
 const PROFILE_KIND = process.env.BENCH_PROFILE_KIND === 'heap' ? 'heap' : 'cpu';
 if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 
-const PROCESSES = `processes sharing the machine: the load generator (autocannon, in the bench process), and as child processes of their own (driven over IPC) the simulator, the gateway (built as src/server.ts builds it), the direct baseline and the floor's GitLab and client, ${flags.tsx ? 'run through tsx' : 'transpiled to JavaScript and run on plain Node, as npm start runs the gateway'}; no CPU pinning`;
+const PROCESSES = `processes sharing the machine: the load generator (autocannon, in the bench process), and as child processes of their own (driven over IPC) the simulator, the gateway (built as src/server.ts builds it), the direct baseline${settings.targets.includes('floor') ? " and the floor's GitLab and client" : ''}, ${flags.tsx ? 'run through tsx' : 'transpiled to JavaScript and run on plain Node, as npm start runs the gateway'}; no CPU pinning`;
 
 interface SimStats {
   total: number;
   counts: Record<string, number>;
-  maxInFlight: number;
 }
 
 const children: ChildHandle<unknown>[] = [];
@@ -165,6 +164,8 @@ async function startStack(latencyMs: number, withBaselines: boolean) {
   if (withBaselines) {
     direct = await startChild<{ url: string }>('direct', { gitlabUrl: sim.info.url, connections: String(poolConnections) });
     children.push(direct);
+  }
+  if (withBaselines && settings.targets.includes('floor')) {
     const gitlab = await startChild<{ url: string }>('floor-gitlab', { latencyMs: String(latencyMs) });
     children.push(gitlab);
     const client = await startChild<{ url: string }>('floor', { gitlabUrl: gitlab.info.url, connections: String(poolConnections) });
@@ -207,9 +208,9 @@ async function main(): Promise<void> {
   const cells: Cell[] = [];
   for (const latencyMs of settings.latenciesMs) {
     await sim.call('setLatency', { ms: latencyMs, jitterMs: settings.jitterMs });
-    await floor!.gitlab.call('setLatency', { ms: latencyMs, jitterMs: settings.jitterMs });
+    await floor?.gitlab.call('setLatency', { ms: latencyMs, jitterMs: settings.jitterMs });
     log(`\nadded latency ${latencyLabel(settings.jitterMs, latencyMs)}, ${settings.connections} connections, ${settings.durationS} s a cell, ${settings.rounds} round(s)`);
-    const stack = { sim, gateway, direct: direct!, floor: floor! };
+    const stack = { sim, gateway, direct: direct!, floor };
     const measured: Cell[] = [];
     const cell = async (op: BenchOperation | undefined, kind: TargetKind, target: Target, load: Cell['load']) => {
       const c = await measureCell(stack, latencyMs, op, kind, target, load);
@@ -283,7 +284,7 @@ async function main(): Promise<void> {
   if (!flags['no-docs'] && updateDocs('docs/benchmarks.md', 'table', markdownTable(results))) log('updated the numbers in docs/benchmarks.md');
 }
 
-type Stack = { sim: ChildHandle<unknown>; gateway: ChildHandle<unknown>; direct: ChildHandle<unknown>; floor: Floor };
+type Stack = { sim: ChildHandle<unknown>; gateway: ChildHandle<unknown>; direct: ChildHandle<unknown>; floor: Floor | undefined };
 
 /**
  * One cell: a warm-up (loaded cells only), then a fixed number of whole
@@ -292,13 +293,13 @@ type Stack = { sim: ChildHandle<unknown>; gateway: ChildHandle<unknown>; direct:
  */
 async function measureCell(stack: Stack, latencyMs: number, op: BenchOperation | undefined, kind: TargetKind, target: Target, load: Cell['load']): Promise<Cell> {
   // The floor's cells count and time its own GitLab's answers, not the simulator's.
-  const sim = kind === 'floor' ? stack.floor.gitlab : stack.sim;
+  const sim = kind === 'floor' ? stack.floor!.gitlab : stack.sim;
   const connections = load === 'loaded' ? settings.connections : 1;
   const operationsToRun = load === 'loaded' ? Math.max(connections * 2, Math.round((await warmUp(target, connections)) * settings.durationS)) : settings.unloadedOps;
   await sim.call('settle', 100 + 3 * latencyMs);
 
   // CPU time of the system under test and of the simulator over the run: the overhead per operation, whatever else the machine does.
-  const serving = { gateway: stack.gateway, direct: stack.direct, floor: stack.floor.client, straight: undefined }[kind];
+  const serving = { gateway: stack.gateway, direct: stack.direct, floor: stack.floor?.client, straight: undefined }[kind];
   const read = () => Promise.all([serving?.call<number>('cpu'), sim.call<number>('cpu'), serving?.call<number>('connects')]);
   const before = await read();
   const profile = PROFILE_DIR && serving ? `${PROFILE_DIR}/${latencyMs}ms-${op?.id ?? 'straight'}-${kind}-${load}.${PROFILE_KIND}profile` : undefined;

@@ -9,4 +9,4 @@ const args = childArgs();
 const baseline = createDirectBaseline({ gitlabUrl: args.gitlabUrl!, connections: Number(args.connections) });
 const url = await baseline.listen(0, '127.0.0.1');
 
-serveParent({ url }, { rss: () => process.memoryUsage().rss, cpu: () => cpuMs(), connects: () => connects(), profileStart: (kind) => profiler.start(kind), profileStop: (path) => profiler.stop(path) }, () => baseline.close());
+serveParent({ url }, { cpu: () => cpuMs(), connects: () => connects(), profileStart: (kind) => profiler.start(kind), profileStop: (path) => profiler.stop(path) }, () => baseline.close());

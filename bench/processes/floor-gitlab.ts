@@ -19,7 +19,7 @@ serveParent(
       await sleep(Number(quietMs));
       gitlab.resetCount();
     },
-    stats: () => ({ total: gitlab.answered(), counts: {}, maxInFlight: 0 }),
+    stats: () => ({ total: gitlab.answered(), counts: {} }),
     cpu: () => cpuMs(),
   },
   () => gitlab.close(),

@@ -35,7 +35,6 @@ function poolConnections(): number | undefined {
 serveParent(
   { url, poolConnections: poolConnections(), maxConcurrentCallsPerRequest: config.maxConcurrentCallsPerRequest },
   {
-    rss: () => process.memoryUsage().rss,
     cpu: () => cpuMs(),
     connects: () => connects(),
     memory: () => process.memoryUsage(),

@@ -31,11 +31,8 @@ serveParent(
       const { ms, jitterMs } = latency as { ms: number; jitterMs: number };
       sim.setLatency(ms, jitterMs);
     },
-    resetStats: () => sim.resetStats(),
     settle: (quietMs) => settle(Number(quietMs)),
-    stats: () => ({ total: sim.total(), counts: sim.counts(), maxInFlight: sim.maxInFlight() }),
-    maxInFlight: (route) => sim.maxInFlight(route as string | undefined),
-    rss: () => process.memoryUsage().rss,
+    stats: () => ({ total: sim.total(), counts: sim.counts() }),
     cpu: () => cpuMs(),
   },
   () => sim.close(),

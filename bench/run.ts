@@ -235,9 +235,9 @@ async function main(): Promise<void> {
     if (latencyMs > 0 && settings.unloadedOps > 0) {
       log(`  one connection, ${settings.unloadedOps} operations each: latency with nothing queued`);
       for (const op of operations) for (const [kind, target] of targets(op)) await cell(op, kind, target, 'unloaded');
-      if (settings.targets.includes('floor')) {
+      if (floor) {
         for (const op of operations) {
-          const target = floorTarget(floor!.client.info.url, op);
+          const target = floorTarget(floor.client.info.url, op);
           // Nothing has driven the floor yet: its sockets and code are warmed as the loaded cells warm the others'.
           await warmUp(target, settings.connections);
           await cell(op, 'floor', target, 'unloaded');

@@ -12,8 +12,16 @@ export interface Config {
   /** SIGTERM: how long in-flight requests may take to finish. */
   shutdownGraceMs: number;
   connectTimeoutMs: number;
-  /** Waiting for GitLab's headers, and between body chunks; also the retry budget of a GET. */
+  /** One REST call from start to its last body byte, waiting for a socket included; also the retry budget of a GET. */
   requestTimeoutMs: number;
+  /** One GraphQL request from its arrival to its answer: REST calls still pending then are cancelled. */
+  graphqlTimeoutMs: number;
+  /** The largest body read from GitLab for one REST call; a longer one is cut off and is an UPSTREAM_UNAVAILABLE error. */
+  gitlabMaxResponseBytes: number;
+  /** Same-origin redirects followed for one GET (renamed projects); more is an UPSTREAM_UNAVAILABLE error. */
+  gitlabMaxRedirects: number;
+  /** REST calls (attempts included) one GraphQL request may make; past it, QUERY_TOO_COMPLEX. */
+  maxRestCallsPerRequest: number;
   /** Attempts of a GET at most, the first included. Writes are never retried. */
   retryAttempts: number;
   /** REST calls one GraphQL request may have in flight at once. */
@@ -27,6 +35,14 @@ export interface Config {
   maxDirectives: number;
   maxCost: number;
   maxBodyBytes: number;
+  /** IDs one `nodes(ids:)` may take, variables included. */
+  maxNodeIds: number;
+  /** The largest response execution may build (its JSON size, estimated as it is built). */
+  maxResponseBytes: number;
+  /** A client must have sent its request's headers within this. */
+  headersTimeoutMs: number;
+  /** A client must have sent its whole request, body included, within this. */
+  bodyTimeoutMs: number;
   introspection: boolean;
   /** Repeated queries run through graphql-jit (src/execution/compiled-execution.ts); false: graphql-js for all. */
   compiledExecution: boolean;
@@ -101,6 +117,10 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000, 'milliseconds'),
     connectTimeoutMs: integer(env, 'GITLAB_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000, 'milliseconds'),
     requestTimeoutMs,
+    graphqlTimeoutMs: integer(env, 'GRAPHQL_TIMEOUT_MS', 30_000, 1, 600_000, 'milliseconds'),
+    gitlabMaxResponseBytes: integer(env, 'GITLAB_MAX_RESPONSE_BYTES', 8_000_000, 1_000, 1_000_000_000, 'a size in bytes'),
+    gitlabMaxRedirects: integer(env, 'GITLAB_MAX_REDIRECTS', 3, 0, 20, 'a count'),
+    maxRestCallsPerRequest: integer(env, 'MAX_REST_CALLS_PER_REQUEST', 1_000, 1, 1_000_000, 'a count'),
     retryAttempts: integer(env, 'GITLAB_RETRY_ATTEMPTS', 8, 1, 20, 'a count'),
     maxConcurrentCallsPerRequest: integer(env, 'GITLAB_MAX_CONCURRENT_CALLS', DEFAULT_MAX_CONCURRENT_CALLS, 1, 1000, 'a count'),
     maxInFlightRequests: integer(env, 'MAX_IN_FLIGHT_REQUESTS', 256, 1, 100_000, 'a count'),
@@ -111,6 +131,10 @@ export function loadConfig(env: Env = process.env): Config {
     maxDirectives: integer(env, 'MAX_DIRECTIVES', 20, 0, 10_000, 'a count'),
     maxCost: integer(env, 'MAX_QUERY_COST', 50_000, 1, 100_000_000, 'a cost'),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 100_000, 1_000, 100_000_000, 'a size in bytes'),
+    maxNodeIds: integer(env, 'MAX_NODE_IDS', 100, 1, 100_000, 'a count'),
+    maxResponseBytes: integer(env, 'MAX_RESPONSE_BYTES', 10_000_000, 10_000, 1_000_000_000, 'a size in bytes'),
+    headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 600_000, 'milliseconds'),
+    bodyTimeoutMs: integer(env, 'BODY_TIMEOUT_MS', 10_000, 100, 600_000, 'milliseconds'),
     introspection: boolean(env, 'INTROSPECTION', true),
     compiledExecution: boolean(env, 'GRAPHQL_JIT', true),
     corsOrigins: origins(env, 'CORS_ORIGINS'),

@@ -11,9 +11,12 @@ export interface ChildGateway {
   exited: Promise<number | null>;
 }
 
-/** `src/server.ts` in a process of its own, exactly as `npm start` runs it but without the build step. */
+/** The heap limit `npm start` gives the process: an attack that would exhaust it in production must exhaust it here. */
+export const START_HEAP_FLAG = '--max-old-space-size=128';
+
+/** `src/server.ts` in a process of its own, exactly as `npm start` runs it (heap flag included) but without the build step. */
 export function spawnServer(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  return spawn(process.execPath, [START_HEAP_FLAG, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
   });

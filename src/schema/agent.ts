@@ -28,6 +28,8 @@ builder.objectType(AgentRef, {
     tokens: t.connection(
       {
         type: AgentTokenRef,
+        // A failed token list is null here, with its error at this path: the agent and its siblings survive it.
+        nullable: true,
         description: "The agent's active tokens (GitLab lists no revoked ones), most recently used first.",
         resolve: (agent, args, { loaders }, info) =>
           resolveOffsetConnection(args, info, (page) => loaders.loadTokenPage({ projectId: agent.projectId, agentId: agent.id, ...page })),

@@ -80,6 +80,8 @@ builder.objectType(ProjectRef, {
     agents: t.connection(
       {
         type: AgentRef,
+        // A failed list is null here, with its error at this path: the project's other fields survive it.
+        nullable: true,
         description: `The agents registered with this project, by name as GitLab orders them. At most ${MAX_PER_PAGE} per window; \`totalCount\` alone costs one one-row call.`,
         resolve: (project, args, { loaders }, info) =>
           resolveOffsetConnection(args, info, (page) => loaders.agentPages.load({ project: project.key, ...page })),

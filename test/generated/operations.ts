@@ -38,7 +38,7 @@ export type RegisterAgentMutationVariables = Exact<{
 }>;
 
 
-export type RegisterAgentMutation = { registerAgent: { agent: { id: string, name: string, tokens: { totalCount: number | null } } | null, errors: Array<{ message: string, code: string, field: Array<string> | null }> } };
+export type RegisterAgentMutation = { registerAgent: { agent: { id: string, name: string, tokens: { totalCount: number | null } | null } | null, errors: Array<{ message: string, code: string, field: Array<string> | null }> } };
 
 export type DeleteAgentMutationVariables = Exact<{
   id: string;
@@ -96,7 +96,7 @@ export type ProjectAgentsQueryVariables = Exact<{
 }>;
 
 
-export type ProjectAgentsQuery = { project: { id: string, fullPath: string, agents: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, project: { fullPath: string }, tokens: { nodes: Array<{ id: string, name: string, status: AgentTokenStatus }> } }> } } | null };
+export type ProjectAgentsQuery = { project: { id: string, fullPath: string, agents: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, project: { fullPath: string }, tokens: { nodes: Array<{ id: string, name: string, status: AgentTokenStatus }> } | null }> } | null } | null };
 
 export type AgentsFromTheEndQueryVariables = Exact<{
   project: string;
@@ -105,14 +105,14 @@ export type AgentsFromTheEndQueryVariables = Exact<{
 }>;
 
 
-export type AgentsFromTheEndQuery = { project: { agents: { pageInfo: { hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ name: string }> } } | null };
+export type AgentsFromTheEndQuery = { project: { agents: { pageInfo: { hasPreviousPage: boolean, startCursor: string | null }, nodes: Array<{ name: string }> } | null } | null };
 
 export type AgentCountQueryVariables = Exact<{
   project: string;
 }>;
 
 
-export type AgentCountQuery = { project: { agents: { totalCount: number | null } } | null };
+export type AgentCountQuery = { project: { agents: { totalCount: number | null } | null } | null };
 
 export type AgentUrlConfigurationQueryVariables = Exact<{
   project: string;

@@ -92,7 +92,8 @@ describe('repeated queries run compiled, and answer exactly as graphql-js does',
 
 describe('a compiled result with an error is rerun by graphql-js', () => {
   test('one NOT_FOUND for a project the caller cannot see, as graphql-js reports it, and no REST call more than graphql-js makes', async () => {
-    const query = `{ project(id: "${PROJECTS.otherPrivate.path}") { fullPath agents { totalCount } } }`;
+    // One field, so one error: a nullable sibling list that fails too would report or not by timing.
+    const query = `{ project(id: "${PROJECTS.otherPrivate.path}") { fullPath } }`;
     stack.simulator.resetStats();
     await post(referenceUrl, query, undefined);
     const referenceCalls = stack.simulator.total();

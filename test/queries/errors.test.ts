@@ -40,9 +40,10 @@ describe("GitLab's refusals become typed errors, the rest of the response intact
     expect(res.errors![0]!.path).toEqual(['theirs', 'fullPath']);
   });
 
-  test('a Reporter may see the project but not its agents: NOT_FOUND on the agents, as GitLab answers', async () => {
-    const res = await stack.gql('{ project(id: "g/p") { agents { totalCount } } }', undefined, { token: TOKENS.reporter });
-    expect(res.data).toEqual({ project: null });
+  test('a Reporter may see the project but not its agents: NOT_FOUND on the agents, as GitLab answers, and the project stays', async () => {
+    const res = await stack.gql('{ project(id: "g/p") { fullPath agents { totalCount } } }', undefined, { token: TOKENS.reporter });
+    expect(res.data).toEqual({ project: { fullPath: 'g/p', agents: null } });
+    expect(res.errors![0]!.path).toEqual(['project', 'agents']);
     expect(codes(res)).toEqual(['NOT_FOUND']);
     expect(res.errors![0]!.message).toContain('ClusterAgents');
   });

@@ -1,4 +1,5 @@
 import { builder } from './builder.js';
+import { answerEntitiesOneByOne } from './entities.js';
 import './node.js';
 import './project.js';
 import './agent.js';
@@ -13,8 +14,10 @@ import './url-configuration-mutations.js';
 export const schema = builder.toSchema({ sortSchema: false });
 
 /** The same graph as a Federation 2 subgraph (`_service`, `_entities`, `@key`s): what /graphql serves. */
-export const subgraphSchema = builder.toSubGraphSchema({
-  linkUrl: 'https://specs.apollo.dev/federation/v2.6',
-  federationDirectives: ['@key', '@shareable'],
-  sortSchema: false,
-});
+export const subgraphSchema = answerEntitiesOneByOne(
+  builder.toSubGraphSchema({
+    linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+    federationDirectives: ['@key', '@shareable'],
+    sortSchema: false,
+  }),
+);

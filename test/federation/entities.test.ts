@@ -131,3 +131,31 @@ test('a reference by Project fullPath resolves through the same loaders; an invi
   expect(res.data).toEqual({ _entities: [{ name: 'P', agents: { totalCount: 20 } }, null] });
   expect(res.errors?.map((e) => [e.path?.[1], e.extensions?.code])).toEqual([[1, 'NOT_FOUND']]);
 });
+
+test('malformed representations are BAD_USER_INPUT at their own index, costing no call; the well-formed ones resolve', async () => {
+  stack.simulator.resetStats();
+  const res = await stack.gql(
+    'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Project { fullPath } ... on Agent { name } } }',
+    {
+      r: [
+        { __typename: 'Agent', id: 5 },
+        { __typename: 'Project', fullPath: { path: 'g/p' } },
+        { __typename: 'Nonsense', id: 'x' },
+        { __typename: 'Project', fullPath: 'g/p' },
+        'not an object',
+        { __typename: 'Agent' },
+      ],
+    },
+    maintainer,
+  );
+  expect(res.data).toEqual({ _entities: [null, null, null, { __typename: 'Project', fullPath: 'g/p' }, null, null] });
+  expect(res.errors?.map((e) => [e.path?.[1], e.extensions?.code])).toEqual([
+    [0, 'BAD_USER_INPUT'],
+    [1, 'BAD_USER_INPUT'],
+    [2, 'BAD_USER_INPUT'],
+    [4, 'BAD_USER_INPUT'],
+    [5, 'BAD_USER_INPUT'],
+  ]);
+  expect(res.errors![2]!.message).toContain('__typename must be one of');
+  expect(stack.simulator.counts()).toEqual({ 'GET /projects/:id': 1 });
+});

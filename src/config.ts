@@ -68,7 +68,9 @@ function url(env: Env, name: string, fallback: string): string {
     throw new ConfigError(`${name} must be an http(s) URL such as https://gitlab.example.com, got "${raw}"`);
   }
   if (parsed.username || parsed.password) throw new ConfigError(`${name} must not carry credentials: callers send their own GitLab token`);
-  return parsed.href.replace(/\/+$/, '');
+  if (parsed.search || parsed.hash) throw new ConfigError(`${name} must be the instance's base URL, without a query or fragment, got "${raw}"`);
+  // The API's own URL is a common way to name the instance: it is the same one (the gateway adds /api/v4 itself).
+  return parsed.href.replace(/\/+$/, '').replace(/\/api\/v4$/, '');
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number, what: string): number {

@@ -159,3 +159,10 @@ test('malformed representations are BAD_USER_INPUT at their own index, costing n
   expect(res.errors![2]!.message).toContain('__typename must be one of');
   expect(stack.simulator.counts()).toEqual({ 'GET /projects/:id': 1 });
 });
+
+test("GraphiQL's docs list Query's own fields first and federation's _entities and _service last", async () => {
+  const res = await stack.gql<{ __type: { fields: { name: string }[] } }>('{ __type(name: "Query") { fields { name } } }');
+  const names = res.data!.__type.fields.map((f) => f.name);
+  expect(names.slice(0, 3)).toEqual(['project', 'node', 'nodes']);
+  expect(names.slice(-2)).toEqual(['_entities', '_service']);
+});

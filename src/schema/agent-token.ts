@@ -8,6 +8,7 @@ import { AgentRef } from './agent.js';
 export const AgentTokenRef = builder.objectRef<AgentToken>('AgentToken');
 
 export const AgentTokenStatusEnum = builder.enumType('AgentTokenStatus', {
+  description: 'Whether an agent token can still be used.',
   values: {
     ACTIVE: { value: 'active', description: 'Usable by the agent.' },
     REVOKED: { value: 'revoked', description: 'Revoked: GitLab no longer lists or returns it.' },
@@ -21,11 +22,11 @@ builder.objectType(AgentTokenRef, {
   fields: (t) => ({
     id: t.id({ description: 'Opaque global ID.', resolve: nodeId('AgentToken', (token) => `${token.projectId}/${token.agentId}/${token.id}`) }),
     databaseId: t.exposeInt('id', { description: "GitLab's numeric token id." }),
-    name: t.exposeString('name'),
-    description: t.exposeString('description', { nullable: true }),
-    status: t.expose('status', { type: AgentTokenStatusEnum }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    createdByUserId: t.exposeInt('createdByUserId', { nullable: true }),
+    name: t.exposeString('name', { description: 'The name given at creation; need not be unique.' }),
+    description: t.exposeString('description', { nullable: true, description: 'The description given at creation, if any.' }),
+    status: t.expose('status', { type: AgentTokenStatusEnum, description: 'ACTIVE for every token GitLab lists; REVOKED only in the answer to a revoke.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the token was created.' }),
+    createdByUserId: t.exposeInt('createdByUserId', { nullable: true, description: 'The GitLab user id of its creator; null once that user is deleted.' }),
     lastUsedAt: t.field({
       type: 'DateTime',
       nullable: true,
@@ -38,6 +39,7 @@ builder.objectType(AgentTokenRef, {
     }),
     agent: t.field({
       type: AgentRef,
+      description: 'The agent the token belongs to (free when the token came from its agent\'s list).',
       resolve: (token, _args, { loaders }) => loaders.agent.load({ project: token.projectId, agentId: token.agentId }),
     }),
   }),

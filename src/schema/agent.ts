@@ -17,8 +17,8 @@ builder.objectType(AgentRef, {
   fields: (t) => ({
     id: t.id({ description: 'Opaque global ID.', resolve: nodeId('Agent', (agent) => `${agent.projectId}/${agent.id}`) }),
     databaseId: t.exposeInt('id', { description: "GitLab's numeric agent id." }),
-    name: t.exposeString('name'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    name: t.exposeString('name', { description: 'Unique in its project: lowercase letters, digits and \'-\', at most 63 characters.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the agent was registered.' }),
     createdByUserId: t.exposeInt('createdByUserId', { nullable: true, description: 'Null once the creating user is deleted.' }),
     project: t.field({
       type: ProjectRef,
@@ -36,17 +36,18 @@ builder.objectType(AgentRef, {
       },
       {
         name: 'AgentTokenConnection',
+        description: "A window of an agent's active tokens.",
         fields: (c) => ({
           totalCount: c.int({ nullable: true, description: "The number of active tokens (GitLab's `X-Total`).", resolve: (conn) => conn.totalCount }),
         }),
       },
-      { name: 'AgentTokenEdge' },
+      { name: 'AgentTokenEdge', description: 'An active token and its cursor.' },
     ),
     token: t.field({
       type: AgentTokenRef,
       nullable: true,
       description: 'One active token by numeric id; null when it does not exist or is revoked.',
-      args: { databaseId: t.arg.int({ required: true }) },
+      args: { databaseId: t.arg.int({ required: true, description: "GitLab's numeric token id (`AgentToken.databaseId`)." }) },
       resolve: (agent, { databaseId }, { loaders }) =>
         orNull(loaders.token.load({ projectId: agent.projectId, agentId: agent.id, tokenId: databaseId }), isMissingRecord),
     }),

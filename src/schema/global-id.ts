@@ -37,7 +37,7 @@ export function decodeGlobalId(globalId: string): { typename: NodeTypeName; id: 
 export function parseGlobalId<T extends NodeTypeName>(globalId: string, expected: T, argument = 'id'): IdParts<T> {
   const { typename, id } = decodeGlobalId(globalId);
   if (typename !== expected) {
-    throw badUserInput(`${argument} must be the ID of a ${expected}, but "${truncate(globalId)}" is the ID of a ${typename}`, {
+    throw badUserInput(`${argument} must be the ID of ${withArticle(expected)}, but "${truncate(globalId)}" is the ID of ${withArticle(typename)}`, {
       argument,
     });
   }
@@ -51,6 +51,11 @@ export function idParts<T extends NodeTypeName>(typename: T, id: string): IdPart
 
 export function globalIdOf<T extends NodeTypeName>(typename: T, parts: IdParts<T>): string {
   return encodeGlobalId(typename, PARTS[typename].map((name) => (parts as Record<string, number>)[name]).join('/'));
+}
+
+/** "an Agent", "a Project", "a UrlConfiguration" (said "you-"): the type names of this API, as a message says them. */
+export function withArticle(typename: string): string {
+  return `${/^[AEIO]/.test(typename) ? 'an' : 'a'} ${typename}`;
 }
 
 /** Echoing a caller's input back is fine; echoing a megabyte of it is not. */

@@ -4,7 +4,7 @@ import type { ProjectIdentity, ProjectKey } from '../datasources/models.js';
 import { isMissingRecord, orNull } from '../datasources/not-found.js';
 import { MAX_PER_PAGE } from '../datasources/page-plan.js';
 import { builder } from './builder.js';
-import { decodeGlobalId, idParts } from './global-id.js';
+import { decodeGlobalId, idParts, withArticle } from './global-id.js';
 import { nodeId } from './node-id.js';
 import { AgentRef } from './agent.js';
 import { resolveOffsetConnection } from './offset-connection.js';
@@ -52,7 +52,7 @@ export function parseProjectKey(id: string, argument = 'id'): ProjectKey {
     throw invalid();
   }
   if (decoded.typename !== 'Project') {
-    throw badUserInput(`${argument} must identify a Project, but "${id}" is the ID of a ${decoded.typename}`, { argument });
+    throw badUserInput(`${argument} must identify a Project, but "${id}" is the ID of ${withArticle(decoded.typename)}`, { argument });
   }
   return idParts('Project', decoded.id).projectId;
 }
@@ -66,12 +66,12 @@ builder.objectType(ProjectRef, {
   fields: (t) => ({
     id: t.id({ description: 'Opaque global ID.', resolve: nodeId('Project', (project, context) => databaseId(project, {}, context)) }),
     databaseId: t.int({ description: "GitLab's numeric project id.", resolve: databaseId }),
-    name: t.string({ resolve: identity('name') }),
+    name: t.string({ description: 'The project\'s display name.', resolve: identity('name') }),
     path: t.string({ description: 'The last segment of the full path.', resolve: identity('path') }),
     fullPath: t.string({ description: 'The path with its namespace (`path_with_namespace`), e.g. `group/sub/project`.', resolve: identity('fullPath') }),
-    nameWithNamespace: t.string({ resolve: identity('nameWithNamespace') }),
-    description: t.string({ nullable: true, resolve: identity('description') }),
-    createdAt: t.field({ type: 'DateTime', resolve: identity('createdAt') }),
+    nameWithNamespace: t.string({ description: 'The display name with its namespace\'s, e.g. `Group / Sub / Project`.', resolve: identity('nameWithNamespace') }),
+    description: t.string({ nullable: true, description: 'The project\'s description, if it has one.', resolve: identity('description') }),
+    createdAt: t.field({ type: 'DateTime', description: 'When the project was created.', resolve: identity('createdAt') }),
     webUrl: t.string({
       nullable: true,
       description: 'Only `GET /projects/:id` has it: selecting it costs that call.',
@@ -88,19 +88,20 @@ builder.objectType(ProjectRef, {
       },
       {
         name: 'AgentConnection',
+        description: "A window of a project's agents.",
         fields: (c) => ({
           totalCount: c.int({ nullable: true, description: "The number of agents (GitLab's `X-Total`); null when GitLab omits it.", resolve: (conn) => conn.totalCount }),
         }),
       },
-      { name: 'AgentEdge' },
+      { name: 'AgentEdge', description: 'An agent and its cursor.' },
     ),
     agent: t.field({
       type: AgentRef,
       nullable: true,
       description: 'One agent of this project, by numeric id or by name; null when there is none.',
       args: {
-        databaseId: t.arg.int({ required: false }),
-        name: t.arg.string({ required: false }),
+        databaseId: t.arg.int({ required: false, description: "GitLab's numeric agent id (`Agent.databaseId`)." }),
+        name: t.arg.string({ required: false, description: 'The agent\'s name (`Agent.name`).' }),
       },
       resolve: async (project, { databaseId, name }, { loaders }) => {
         if ((databaseId == null) === (name == null)) throw badUserInput('Give exactly one of databaseId and name');
@@ -120,7 +121,7 @@ builder.queryField('project', (t) =>
     nullable: true,
     description:
       'A project by global ID, numeric GitLab id ("20") or full path ("group/sub/project"). Null, with an error carrying `extensions.code`, when GitLab says it does not exist or the caller may not see it.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A `Project.id`, a numeric project id or a full path.' }) },
     resolve: (_root, { id }) => projectRef(parseProjectKey(String(id))),
   }),
 );

@@ -7,6 +7,7 @@ import { AgentRef } from './agent.js';
 export const UrlConfigurationRef = builder.objectRef<UrlConfiguration>('UrlConfiguration');
 
 export const UrlConfigurationAuthEnum = builder.enumType('UrlConfigurationAuth', {
+  description: 'How GitLab authenticates to a receptive agent.',
   values: {
     JWT: { description: 'GitLab generated a key pair and authenticates with a JWT; `publicKey` is set.' },
     MTLS: { description: 'Mutual TLS with the client certificate in `clientCert`.' },
@@ -19,7 +20,7 @@ builder.objectType(UrlConfigurationRef, {
   isTypeOf: (value) => (value as { kind?: unknown }).kind === 'UrlConfiguration',
   fields: (t) => ({
     id: t.id({ description: 'Opaque global ID.', resolve: nodeId('UrlConfiguration', (config) => `${config.projectId}/${config.agentId}/${config.id}`) }),
-    databaseId: t.exposeInt('id'),
+    databaseId: t.exposeInt('id', { description: "GitLab's numeric URL configuration id." }),
     url: t.exposeString('url', { description: 'The agent endpoint, `grpc://` or `grpcs://`.' }),
     authMethod: t.field({
       type: UrlConfigurationAuthEnum,
@@ -32,6 +33,7 @@ builder.objectType(UrlConfigurationRef, {
     tlsHost: t.exposeString('tlsHost', { nullable: true, description: 'Server name expected on the agent endpoint.' }),
     agent: t.field({
       type: AgentRef,
+      description: 'The receptive agent this configuration reaches.',
       resolve: (config, _args, { loaders }) => loaders.agent.load({ project: config.projectId, agentId: config.agentId }),
     }),
   }),

@@ -4,6 +4,7 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Whether an agent token can still be used. */
 export type AgentTokenStatus =
   /** Usable by the agent. */
   | 'ACTIVE'
@@ -26,6 +27,7 @@ export type CreateUrlConfigurationInput = {
   url: string;
 };
 
+/** How GitLab authenticates to a receptive agent. */
 export type UrlConfigurationAuth =
   /** GitLab generated a key pair and authenticates with a JWT; `publicKey` is set. */
   | 'JWT'

@@ -18,6 +18,20 @@ const DEMO = {
 
 const seed = JSON.parse(readFileSync(new URL('../simulator/seeds/demo.json', import.meta.url), 'utf8')) as Seed;
 
+/** One line per seeded project: its full path, visibility and agents, as the banner lists them. */
+function demoProjects({ groups, projects, agents }: Seed): string {
+  const groupPath = (id: number): string => {
+    const group = groups.find((g) => g.id === id)!;
+    return group.parent_id == null ? group.path : `${groupPath(group.parent_id)}/${group.path}`;
+  };
+  return projects
+    .map((project) => {
+      const names = agents.filter((agent) => agent.project_id === project.id).map((agent) => agent.name);
+      return `  ${`${groupPath(project.namespace_id)}/${project.path}`.padEnd(30)} ${project.visibility.padEnd(9)} agents: ${names.join(', ') || 'none'}\n`;
+    })
+    .join('');
+}
+
 let config;
 try {
   config = loadConfig({ ...process.env, GITLAB_URL: 'http://127.0.0.1' });
@@ -39,6 +53,10 @@ agent-gateway demo
 Paste this into GraphiQL's Headers tab (a Maintainer of every demo project):
   { "Authorization": "Bearer ${DEMO.maintainerToken}" }
 Other demo callers: "${DEMO.developerToken}" (Developer: reads, cannot write), "${DEMO.outsiderToken}" (a member of nothing: public projects only, and no agents).
+
+Demo projects (\`project(id: "…")\` takes these paths):
+${demoProjects(seed)}
+The six mutations end to end, with their user errors: docs/walkthrough.md.
 
 Ctrl-C stops both.
 `);

@@ -1,10 +1,14 @@
 import { accessLevel, memberships } from './auth.js';
 import type { ApiRequest } from './context.js';
+import { inTimeZone, inTimeZoneOrNull } from './locale-time.js';
 import { ACCESS } from './seed.js';
 import type { SeedAgent, SeedProject, SeedToken, SeedUrlConfiguration } from './seed.js';
 import type { SimState } from './state.js';
 
-/** GitLab's REST entities (lib/api/entities/**): every key present, nil as null, keys in GitLab's order. */
+/**
+ * GitLab's REST entities (lib/api/entities/**): every key present, nil as
+ * null, keys in GitLab's order, timestamps in the instance time zone.
+ */
 
 /** The notification level GitLab reports for a member who never changed it ("global"). */
 const GLOBAL_NOTIFICATIONS = 3;
@@ -19,7 +23,7 @@ export function projectIdentity(state: SimState, p: SeedProject) {
     name_with_namespace: [...groups.map((g) => g.name), p.name].join(' / '),
     path: p.path,
     path_with_namespace: state.fullPath(p),
-    created_at: p.created_at,
+    created_at: inTimeZone(p.created_at, state.timeZone),
   };
 }
 
@@ -50,7 +54,7 @@ export function projectWithAccess(req: ApiRequest, p: SeedProject) {
     ...(readsCode ? { readme_url: `${webUrl}/-/blob/${defaultBranch}/README.md`, forks_count: 0 } : {}),
     avatar_url: null,
     star_count: 0,
-    last_activity_at: p.created_at,
+    last_activity_at: inTimeZone(p.created_at, state.timeZone),
     namespace: {
       id: p.namespace_id,
       name: group?.name ?? '',
@@ -79,27 +83,38 @@ export function projectWithAccess(req: ApiRequest, p: SeedProject) {
   };
 }
 
-/** Entities::Clusters::Agent, given its project's identity (the same for a whole list). */
-export function agent(a: SeedAgent, configProject: ReturnType<typeof projectIdentity>) {
-  return { id: a.id, name: a.name, config_project: configProject, created_at: a.created_at, created_by_user_id: a.created_by_user_id };
+/**
+ * Entities::Clusters::Agent, given its project's identity (the same for a
+ * whole list), with EE's `is_receptive` (ee/lib/ee/api/entities/clusters/agent.rb),
+ * which is true while the agent has a URL configuration.
+ */
+export function agent(state: SimState, a: SeedAgent, configProject: ReturnType<typeof projectIdentity>) {
+  return {
+    id: a.id,
+    name: a.name,
+    config_project: configProject,
+    created_at: inTimeZone(a.created_at, state.timeZone),
+    created_by_user_id: a.created_by_user_id,
+    is_receptive: state.urlConfigurationOf(a.id) !== undefined,
+  };
 }
 
 /** Entities::Clusters::AgentTokenBasic: what lists show, without `last_used_at`. */
-export function tokenBasic(t: SeedToken) {
+export function tokenBasic(state: SimState, t: SeedToken) {
   return {
     id: t.id,
     name: t.name,
     description: t.description,
     agent_id: t.agent_id,
     status: t.status,
-    created_at: t.created_at,
+    created_at: inTimeZone(t.created_at, state.timeZone),
     created_by_user_id: t.created_by_user_id,
   };
 }
 
 /** Entities::Clusters::AgentToken: the single GET. */
-export function token(t: SeedToken) {
-  return { ...tokenBasic(t), last_used_at: t.last_used_at };
+export function token(state: SimState, t: SeedToken) {
+  return { ...tokenBasic(state, t), last_used_at: inTimeZoneOrNull(t.last_used_at, state.timeZone) };
 }
 
 /** Entities::Clusters::AgentUrlConfiguration (newest EE): raw PEM certificates, the key never. */

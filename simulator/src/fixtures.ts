@@ -16,10 +16,12 @@ export const TOKENS = {
   outsider: 'glpat-outsider',
   /** Maintainer of other/private only. */
   other: 'glpat-other',
+  /** Maintainer of the same projects as `maintainer`, whose `preferred_language` is German: GitLab answers her in German. */
+  maintainerDe: 'glpat-maintainer-de',
 } as const;
 
 /** The user id behind each of `TOKENS` (what `created_by_user_id` shows). */
-export const USERS = { admin: 1, maintainer: 10, developer: 11, reporter: 12, outsider: 13, other: 14 } as const;
+export const USERS = { admin: 1, maintainer: 10, developer: 11, reporter: 12, outsider: 13, other: 14, maintainerDe: 15 } as const;
 
 /** The test fixture's projects: id, full path, and how many agents each starts with. All private except `public`. */
 export const PROJECTS = {
@@ -65,7 +67,12 @@ ewI4UPaJYftWmc1ddSEsROmVqN2FI59v0c4XbiynI5RZED8baC6uuXjs
 -----END PRIVATE KEY-----
 `;
 
-const team: Members = { [USERS.maintainer]: ACCESS.maintainer, [USERS.developer]: ACCESS.developer, [USERS.reporter]: ACCESS.reporter };
+const team: Members = {
+  [USERS.maintainer]: ACCESS.maintainer,
+  [USERS.maintainerDe]: ACCESS.maintainer,
+  [USERS.developer]: ACCESS.developer,
+  [USERS.reporter]: ACCESS.reporter,
+};
 
 /** A fixed instant: `day` days into 2024, with milliseconds, as GitLab prints them. */
 const at = (day: number, second = 0) => new Date(Date.UTC(2024, 0, 1 + day, 9, 0, second, 123)).toISOString();
@@ -88,6 +95,7 @@ export function testSeed(): Seed {
     { id: USERS.reporter, username: 'rep', name: 'Ray Reporter', tokens: [TOKENS.reporter] },
     { id: USERS.outsider, username: 'out', name: 'Olly Outsider', tokens: [TOKENS.outsider] },
     { id: USERS.other, username: 'otto', name: 'Otto Other', tokens: [TOKENS.other] },
+    { id: USERS.maintainerDe, username: 'greta', name: 'Greta Gruppenleiterin', tokens: [TOKENS.maintainerDe], preferred_language: 'de' },
   ];
 
   const groups: SeedGroup[] = [

@@ -9,9 +9,8 @@ const COUNT_LIMIT = 10_000;
 
 export interface PageParams {
   page: number;
+  /** The effective page size (capped, defaulted), which Link URLs carry too (offset_header_builder.rb in master). */
   perPage: number;
-  /** `params[:per_page]` as Grape coerced it, uncapped: what Link URLs carry. */
-  requestedPerPage: number;
 }
 
 /**
@@ -23,11 +22,11 @@ export interface PageParams {
 export function pageParams(params: Params): PageParams {
   const page = params.optionalInteger('page', 1);
   const requestedPerPage = params.optionalInteger('per_page', DEFAULT_PER_PAGE);
-  if (requestedPerPage === 0) params.reject('per_page', 'does not have a valid value');
+  // Grape's `except_values: [0]`.
+  if (requestedPerPage === 0) params.reject('per_page', 'has a value not allowed');
   return {
     page: Math.max(page, 1),
     perPage: requestedPerPage < 0 ? DEFAULT_PER_PAGE : Math.min(requestedPerPage, MAX_PER_PAGE),
-    requestedPerPage,
   };
 }
 
@@ -63,7 +62,7 @@ export function paginate<T>(req: ApiRequest, rows: T[], params: PageParams, rout
   const next = !outOfRange && start + perPage < total ? page + 1 : undefined;
   const prev = !outOfRange && page > 1 ? page - 1 : undefined;
   const base = `${req.publicUrl}/api/v4${req.path}`;
-  const link = (n: number, rel: string) => `<${base}?${toQuery({ ...req.input, ...routeParams, page: n, per_page: params.requestedPerPage })}>; rel="${rel}"`;
+  const link = (n: number, rel: string) => `<${base}?${toQuery({ ...req.input, ...routeParams, page: n, per_page: perPage })}>; rel="${rel}"`;
   const links = [prev && link(prev, 'prev'), next && link(next, 'next'), link(1, 'first'), counted && link(totalPages, 'last')].filter(Boolean);
   return {
     items,

@@ -35,7 +35,7 @@ export class Params {
     return Object.hasOwn(this.req.route, name) ? this.req.route[name] : this.req.input[name];
   }
 
-  /** Records a failed validation, e.g. `reject('per_page', 'does not have a valid value')`. */
+  /** Records a failed validation, e.g. `reject('per_page', 'has a value not allowed')`. */
   reject(name: string, message: string): void {
     this.problems.push(`${name} ${message}`);
   }

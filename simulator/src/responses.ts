@@ -36,6 +36,8 @@ export const fail = {
   /** `bad_request!(reason)`: a service's single string, or a model's full_messages array. */
   badRequest: (reason: string | string[]) => error(400, { message: `400 Bad request - ${typeof reason === 'string' ? reason : rubyInspect(reason)}` }),
   preconditionFailed: () => error(412, { message: '412 Precondition Failed' }),
+  /** An exception nothing rescues (a database constraint, a TypeError in a validator): api.rb's catch-all. */
+  internalError: () => error(500, { message: '500 Internal Server Error' }),
   movedNonGet: () => error(405, { message: 'Non GET methods are not allowed for moved projects' }),
   /** MovedPermanentlyError goes out through `rack_response`: a plain-text body and no content type. */
   moved: (location: string) => new ApiError({ status: 301, text: `This resource has been moved permanently to ${location}`, headers: { Location: location } }),

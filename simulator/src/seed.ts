@@ -17,6 +17,8 @@ export interface SeedUser {
   tokens: string[];
   /** An instance administrator: every ability on every project. */
   admin?: boolean;
+  /** The language GitLab answers this user in (`de`, `fr`, …); English when unset. */
+  preferred_language?: string;
 }
 
 export interface SeedGroup {
@@ -93,4 +95,16 @@ export interface Seed {
   urlConfigurations: SeedUrlConfiguration[];
   /** The instance setting `receptive_cluster_agents_enabled` (GitLab's default is false). */
   receptiveAgentsEnabled?: boolean;
+  /**
+   * The instance's `time_zone` (gitlab.yml), an IANA name such as
+   * `Europe/Berlin`: GitLab renders every timestamp in it, with its offset
+   * (`2024-01-11T10:00:10.123+01:00`). UTC (`…Z`) when unset.
+   */
+  timeZone?: string;
+  /**
+   * The database collation agents are ordered by name under, which follows
+   * the OS locale: `C` (the default) by code point; `en_US.UTF-8` as glibc
+   * does, '-' ignored until two names tie without it.
+   */
+  collation?: 'C' | 'en_US.UTF-8';
 }

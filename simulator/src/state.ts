@@ -1,6 +1,12 @@
 import type { Seed, SeedAgent, SeedGroup, SeedProject, SeedToken, SeedUrlConfiguration, SeedUser } from './seed.js';
 
-const byName = (a: SeedAgent, b: SeedAgent) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const codePointOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `ORDER BY name` under each collation, for names of `[a-z0-9-]`. */
+const NAME_ORDER: Record<NonNullable<Seed['collation']>, (a: SeedAgent, b: SeedAgent) => number> = {
+  C: (a, b) => codePointOrder(a.name, b.name),
+  'en_US.UTF-8': (a, b) => codePointOrder(a.name.replaceAll('-', ''), b.name.replaceAll('-', '')) || codePointOrder(a.name, b.name),
+};
 
 /** `order(last_used_at: :desc).nulls_last`; GitLab adds no tie-break, the table's creation order shows through. */
 const byLastUse = (a: SeedToken, b: SeedToken) => {
@@ -23,6 +29,9 @@ export class SimState {
   tokens: SeedToken[];
   urlConfigurations: SeedUrlConfiguration[];
   receptiveAgentsEnabled: boolean;
+  /** The instance time zone every timestamp is rendered in (seed `timeZone`); UTC when undefined. */
+  timeZone: string | undefined;
+  private readonly byName: (a: SeedAgent, b: SeedAgent) => number;
   private nextId: number;
 
   constructor(seed: Seed) {
@@ -34,6 +43,8 @@ export class SimState {
     this.tokens = copy.tokens;
     this.urlConfigurations = copy.urlConfigurations;
     this.receptiveAgentsEnabled = copy.receptiveAgentsEnabled ?? false;
+    this.timeZone = copy.timeZone;
+    this.byName = NAME_ORDER[copy.collation ?? 'C'];
     // One sequence for every table, so an id of the wrong kind never finds anything by accident.
     const ids = [...this.agents, ...this.tokens, ...this.urlConfigurations].map((r) => r.id);
     this.nextId = Math.max(1000, ...ids) + 1;
@@ -76,9 +87,9 @@ export class SimState {
     return this.projects.find((p) => p.previous_paths?.some((old) => old.toLowerCase() === wanted));
   }
 
-  /** AgentsFinder: the project's agents ordered by name. */
+  /** AgentsFinder: the project's agents ordered by name, under the seed's collation. */
   agentsOf(projectId: number): SeedAgent[] {
-    return this.agents.filter((a) => a.project_id === projectId).sort(byName);
+    return this.agents.filter((a) => a.project_id === projectId).sort(this.byName);
   }
 
   /** `agent.active_agent_tokens`: active only, last used first, never used last. */

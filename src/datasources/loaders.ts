@@ -164,13 +164,18 @@ export class Loaders {
 
   /**
    * One agent by name. GitLab cannot filter agents by name, but lists them by
-   * name: the first page of 100 settles most lookups, and the rest are fetched together.
+   * name under the database's collation, which follows the OS locale: `C`
+   * sorts by code point ('-' first), glibc's locales ignore '-' until a tie.
+   * So a name absent from the first page of 100 is known absent only if it
+   * sorts before that page's last name both ways; else the rest are fetched together.
    */
   async agentByName(project: ProjectKey, name: string): Promise<Agent | null> {
     const first = await this.agentListPage(project, 1);
     const match = (items: Agent[]) => items.find((agent) => agent.name === name) ?? null;
     const last = first.items[first.items.length - 1];
-    if (match(first.items) || !first.hasNextPage || (last && name < last.name)) return match(first.items);
+    const withoutHyphens = (text: string) => text.replaceAll('-', '');
+    const beforeLast = last !== undefined && name < last.name && withoutHyphens(name) < withoutHyphens(last.name);
+    if (match(first.items) || !first.hasNextPage || beforeLast) return match(first.items);
     return match((await this.restOfAgentList(project, first)).flatMap((page) => page.items));
   }
 

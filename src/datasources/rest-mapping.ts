@@ -1,7 +1,11 @@
 import type { Agent, AgentToken, Page, ProjectDetails, ProjectIdentity, UrlConfiguration } from './models.js';
 import type { RestResponse } from './gitlab-client.js';
 
-/** GitLab's REST entities, as `lib/api/entities/clusters/*.rb` renders them. */
+/**
+ * GitLab's REST entities, as `lib/api/entities/clusters/*.rb` renders them.
+ * Timestamps are kept as GitLab wrote them, offset included: an instance
+ * renders them in its own time zone.
+ */
 export interface RestProjectIdentity {
   id: number;
   description: string | null;
@@ -22,6 +26,8 @@ export interface RestAgent {
   config_project: RestProjectIdentity;
   created_at: string;
   created_by_user_id: number | null;
+  /** EE only (ee/lib/ee/api/entities/clusters/agent.rb); the gateway reads the URL configuration itself instead. */
+  is_receptive?: boolean;
 }
 
 export interface RestAgentToken {

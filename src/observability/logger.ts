@@ -12,7 +12,8 @@ export type { Logger } from 'pino';
 const SECRETS: [RegExp, string][] = [
   [/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g, '[redacted private key]'],
   [/\\n?-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----/g, '[redacted private key]'],
-  [/\b(gl[a-z]{2,6}-)[A-Za-z0-9_-]{8,}/g, '$1[redacted]'],
+  // Opaque after the prefix: current GitLab's routable tokens carry dots (`glagent-<base64url>.01.<crc>`, lib/authn/token_field/generator/routable_token.rb).
+  [/\b(gl[a-z]{2,6}-)[A-Za-z0-9._-]{8,}/g, '$1[redacted]'],
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
 ];
 

@@ -42,7 +42,7 @@ builder.mutationFields((t) => ({
       const fields = { name: 'name' } as const;
       const outcome =
         rejected(agentNameProblems(input.name), fields) ??
-        (await runWrite(() => loaders.api.registerAgent(project, input.name), fields, `look for the agent with project(id: "${input.projectId}") { agent(name: "${input.name}") { id } }`));
+        (await runWrite('registerAgent', () => loaders.api.registerAgent(project, input.name), fields, `look for the agent with project(id: "${input.projectId}") { agent(name: "${input.name}") { id } }`));
       if (outcome.ok) loaders.primeNewAgent(outcome.ok);
       return { agent: outcome.ok, errors: outcome.errors };
     },
@@ -53,7 +53,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: DeleteAgentInput, required: true }) },
     resolve: async (_root, { input }, { loaders }) => {
       const { projectId, agentId } = parseGlobalId(String(input.id), 'Agent', 'id');
-      const outcome = await runWrite(() => loaders.api.deleteAgent(projectId, agentId), {}, `query node(id: "${input.id}") to see whether it still exists`);
+      const outcome = await runWrite('delete', () => loaders.api.deleteAgent(projectId, agentId), {}, `query node(id: "${input.id}") to see whether it still exists`);
       return { deletedAgentId: outcome.errors.length ? null : globalIdOf('Agent', { projectId, agentId }), errors: outcome.errors };
     },
   }),

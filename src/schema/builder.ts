@@ -52,7 +52,9 @@ builder.mutationType({
 });
 
 builder.scalarType('DateTime', {
-  description: 'An ISO-8601 timestamp in UTC, exactly as GitLab sends it (e.g. `2022-03-25T14:12:11.497Z`).',
+  // GitLab renders timestamps in the instance's `time_zone` (config/initializers/time_zone.rb), so the offset varies by instance.
+  description:
+    'An ISO-8601 timestamp exactly as GitLab sends it: in UTC (`2022-03-25T14:12:11.497Z`) or with the offset of the GitLab instance\'s time zone (`2022-03-25T15:12:11.497+01:00`). Compare them as instants, not as text.',
   serialize: (value) => value,
   parseValue: (value) => {
     if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) throw new TypeError('DateTime must be an ISO-8601 string');

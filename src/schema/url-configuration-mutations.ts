@@ -1,5 +1,5 @@
 import type { UrlConfiguration } from '../datasources/models.js';
-import { urlConfigurationProblems } from '../datasources/gitlab-rules.js';
+import { isBlank, urlConfigurationProblems } from '../datasources/gitlab-rules.js';
 import { builder } from './builder.js';
 import { globalIdOf, parseGlobalId } from './global-id.js';
 import { UrlConfigurationRef } from './url-configuration.js';
@@ -41,7 +41,7 @@ const DeleteUrlConfigurationPayload = builder
   });
 
 /** GitLab stores blank optional strings as null (`nullify_if_blank`); so does the gateway, before checking them. */
-const blankToNull = (value: string | null | undefined): string | null => (value == null || value.trim() === '' ? null : value);
+const blankToNull = (value: string | null | undefined): string | null => (value == null || isBlank(value) ? null : value);
 
 builder.mutationFields((t) => ({
   createUrlConfiguration: t.field({
@@ -54,7 +54,8 @@ builder.mutationFields((t) => ({
       const config = {
         url: input.url,
         clientCert: blankToNull(input.clientCert),
-        clientKey: blankToNull(input.clientKey),
+        // Not blanked: GitLab picks certificate mode on any given key (`if params[:client_key]`), "" included.
+        clientKey: input.clientKey ?? null,
         caCert: blankToNull(input.caCert),
         tlsHost: blankToNull(input.tlsHost),
       };
@@ -62,6 +63,7 @@ builder.mutationFields((t) => ({
       const outcome =
         rejected(urlConfigurationProblems(config), fields) ??
         (await runWrite(
+          'createUrlConfiguration',
           () => loaders.api.createUrlConfiguration(projectId, agentId, config),
           fields,
           `query node(id: "${input.agentId}") { ... on Agent { urlConfiguration { id } } } to see whether it exists`,
@@ -80,6 +82,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, { loaders }) => {
       const key = parseGlobalId(String(input.id), 'UrlConfiguration', 'id');
       const outcome = await runWrite(
+        'delete',
         () => loaders.api.deleteUrlConfiguration(key.projectId, key.agentId, key.id),
         {},
         `query node(id: "${input.id}") to see whether it still exists`,

@@ -1,7 +1,7 @@
 import { GatewayError } from '../errors.js';
 import { GitLabError } from '../datasources/gitlab-client.js';
 import { writeProblems } from '../datasources/gitlab-rules.js';
-import type { Attribute, Problem } from '../datasources/gitlab-rules.js';
+import type { Attribute, Problem, Write } from '../datasources/gitlab-rules.js';
 import { builder } from './builder.js';
 
 export interface UserErrorShape {
@@ -34,15 +34,16 @@ export function toUserErrors(problems: Problem[], fields: FieldMap): UserErrorSh
 export type WriteOutcome<T> = { ok: T; errors: [] } | { ok: null; errors: UserErrorShape[] };
 
 /**
- * Runs one REST write. A 400 becomes the payload's user errors; a write
- * whose outcome is unknown (timeout, dropped connection) says so and says
- * how to find out, and is never sent again.
+ * Runs one REST write of the given kind. A 400 becomes the payload's user
+ * errors, read as that kind of write's 400s read; a write whose outcome is
+ * unknown (timeout, dropped connection) says so and says how to find out,
+ * and is never sent again.
  */
-export async function runWrite<T>(write: () => Promise<T>, fields: FieldMap, howToCheck: string): Promise<WriteOutcome<T>> {
+export async function runWrite<T>(kind: Write, write: () => Promise<T>, fields: FieldMap, howToCheck: string): Promise<WriteOutcome<T>> {
   try {
     return { ok: await write(), errors: [] };
   } catch (err) {
-    const problems = writeProblems(err);
+    const problems = writeProblems(err, kind);
     if (problems) return { ok: null, errors: toUserErrors(problems, fields) };
     if (err instanceof GitLabError && err.mayHaveReachedGitLab && (err.code === 'UPSTREAM_TIMEOUT' || err.code === 'UPSTREAM_UNAVAILABLE')) {
       throw new GatewayError(err.code, `${err.message}. The write was not retried and may or may not have happened: ${howToCheck}`, {

@@ -51,6 +51,7 @@ test('each kind of credential is scrubbed when it is the only one in a line; a c
   const cases: [string, string][] = [
     ['token glpat-abcdefgh12345678 seen', 'glpat-abcdefgh12345678'],
     ['agent secret glagent-ABCDEFGH_12345678', 'glagent-ABCDEFGH_12345678'],
+    ['routable agent secret glagent-AbC0lIO-_xYz.01.0z1a2b3c4 seen', 'AbC0lIO-_xYz.01.0z1a2b3c4'],
     ['header Basic dXNlcjpwYXNz', 'dXNlcjpwYXNz'],
     ['header bearer abc.def', 'abc.def'],
     ['key -----BEGIN RSA PRIVATE KEY-----\nMIIEv\n-----END RSA PRIVATE KEY----- end', 'MIIEv'],
@@ -59,4 +60,13 @@ test('each kind of credential is scrubbed when it is the only one in a line; a c
   for (const [line, secret] of cases) expect(scrubSecrets(line)).not.toContain(secret);
   const clean = '{"level":"info","msg":"gitlab call","route":"GET /projects/:id/cluster_agents","status":200}';
   expect(scrubSecrets(clean)).toBe(clean);
+});
+
+test('a routable agent secret (dots and all) is scrubbed whole: no segment of it is left', () => {
+  const secret = 'glagent-Tq3vX9_kLm-0OlI2pQrS8uVwYz4AbCdEfG.01.1j0ab12cd';
+  const capture = new LogCapture();
+  createLogger({ destination: capture, level: 'debug' }).debug({ msg: `token ${secret}, again: "${secret}".`, detail: [secret] });
+  expect(capture.lines).toHaveLength(1);
+  for (const segment of secret.slice('glagent-'.length).split('.')) expect(capture.text()).not.toContain(segment);
+  expect(capture.entries()[0]!.msg).toBe('token glagent-[redacted], again: "glagent-[redacted]".');
 });

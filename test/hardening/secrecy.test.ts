@@ -49,11 +49,15 @@ test('a run of mutations and failing reads leaves no secret in logs or errors', 
   await send('{ project(id: "g/p") { name } }', {}, 'glpat-not-a-real-token-1234');
   await send('{ project(id: "other/private") { name } }', {}, TOKENS.developer, true);
   await send('mutation { deleteAgent(input: { id: "garbage" }) { errors { code } } }', {}, m);
+  // An agent secret mistaken for a GitLab token: it travels in the Authorization header, GitLab answers 401.
+  await send('{ project(id: "g/p") { name } }', {}, secrets[0]);
 
-  expect(secrets.every((s) => s.startsWith('glagent-'))).toBe(true);
+  // Current GitLab's routable form (`glagent-<base64url>.01.<crc>`), which a scrubber stopping at '.' would leave half in place.
+  expect(secrets.every((s) => /^glagent-[A-Za-z0-9_-]+\.01\.[0-9a-z]+$/.test(s))).toBe(true);
   expect(logs.lines.length).toBeGreaterThan(20);
   const searched = [logs.text(), JSON.stringify(responses.map((r) => r.errors ?? []))];
-  const forbidden = [...Object.values(TOKENS), 'glpat-not-a-real-token-1234', ...secrets, KEY_BODY, 'PRIVATE KEY'];
+  const secretParts = secrets.flatMap((s) => s.slice('glagent-'.length).split('.').filter((part) => part.length > 2));
+  const forbidden = [...Object.values(TOKENS), 'glpat-not-a-real-token-1234', ...secrets, ...secretParts, KEY_BODY, 'PRIVATE KEY'];
   for (const text of searched) for (const value of forbidden) expect(text, value).not.toContain(value);
 });
 

@@ -31,7 +31,8 @@ describe('createAgentToken and revokeAgentToken', () => {
     expect(res.errors).toBeUndefined();
     const payload = (res.data as any).createAgentToken;
     expect(payload.errors).toEqual([]);
-    expect(payload.secret).toMatch(/^glagent-[A-Za-z0-9_-]{50}$/);
+    // Opaque: a routable token in current GitLab (dots and all), only its prefix is fixed.
+    expect(payload.secret).toMatch(/^glagent-[A-Za-z0-9._-]{20,}$/);
     expect(payload.token).toMatchObject({ name: 'ci', description: 'for CI', status: 'ACTIVE', lastUsedAt: null });
     expect(stack.simulator.counts()).toEqual({ 'POST /projects/:id/cluster_agents/:agent_id/tokens': 1 });
     expect(stack.simulator.activeTokensOf(agentDatabaseId).map((t) => t.name)).toEqual(['ci']);
@@ -64,19 +65,41 @@ describe('createAgentToken and revokeAgentToken', () => {
     expect((await stack.gql(REVOKE, { id }, maintainer)).data).toEqual({ revokeAgentToken: { revokedTokenId: id, errors: [] } });
   });
 
-  test('a name or description GitLab would refuse costs no REST call', async () => {
+  test('a name or description GitLab refuses: its own model errors, one POST, nothing written', async () => {
+    const fresh = await stack.gql('mutation { registerAgent(input: { projectId: "g/empty", name: "picky-tokens" }) { agent { id databaseId } } }', undefined, maintainer);
+    const { id, databaseId } = (fresh.data as any).registerAgent.agent;
     stack.simulator.resetStats();
-    const long = await stack.gql(CREATE, { agentId, name: 'n'.repeat(256) }, maintainer);
+    const long = await stack.gql(CREATE, { agentId: id, name: 'n'.repeat(256) }, maintainer);
     expect((long.data as any).createAgentToken.errors).toEqual([
       { message: 'Name is too long (maximum is 255 characters)', code: 'INVALID_INPUT', field: ['input', 'name'] },
     ]);
-    const description = await stack.gql(CREATE, { agentId, name: 'ok', description: 'd'.repeat(1025) }, maintainer);
+    const description = await stack.gql(CREATE, { agentId: id, name: 'ok', description: 'd'.repeat(1025) }, maintainer);
     expect((description.data as any).createAgentToken.errors).toEqual([
       { message: 'Description is too long (maximum is 1024 characters)', code: 'INVALID_INPUT', field: ['input', 'description'] },
     ]);
-    const blank = await stack.gql(CREATE, { agentId, name: '' }, maintainer);
-    expect((blank.data as any).createAgentToken.errors[0]).toMatchObject({ message: "Name can't be blank", field: ['input', 'name'] });
-    expect(stack.simulator.total()).toBe(0);
+    const blank = await stack.gql(CREATE, { agentId: id, name: '' }, maintainer);
+    expect((blank.data as any).createAgentToken.errors).toEqual([{ message: "Name can't be blank", code: 'INVALID_INPUT', field: ['input', 'name'] }]);
+    expect(stack.simulator.counts()).toEqual({ 'POST /projects/:id/cluster_agents/:agent_id/tokens': 3 });
+    expect(stack.simulator.activeTokensOf(databaseId)).toEqual([]);
+  });
+
+  test('with two active tokens, an invalid name gets the limit, as GitLab checks the limit first', async () => {
+    const fresh = await stack.gql('mutation { registerAgent(input: { projectId: "g/empty", name: "full-agent" }) { agent { id } } }', undefined, maintainer);
+    const id = (fresh.data as any).registerAgent.agent.id;
+    for (const name of ['one', 'two']) expect((await stack.gql(CREATE, { agentId: id, name }, maintainer)).data).toMatchObject({ createAgentToken: { errors: [] } });
+    for (const name of ['', 'n'.repeat(256)]) {
+      const res = await stack.gql(CREATE, { agentId: id, name }, maintainer);
+      expect((res.data as any).createAgentToken.errors).toEqual([
+        { message: 'An agent can have only two active tokens at a time', code: 'TOKEN_LIMIT_REACHED', field: ['input', 'agentId'] },
+      ]);
+    }
+  });
+
+  test('a name is counted in characters as GitLab counts them: 200 emoji (400 UTF-16 units) are accepted', async () => {
+    const fresh = await stack.gql('mutation { registerAgent(input: { projectId: "g/empty", name: "emoji-agent" }) { agent { id } } }', undefined, maintainer);
+    const name = '🎉'.repeat(200);
+    const res = await stack.gql(CREATE, { agentId: (fresh.data as any).registerAgent.agent.id, name }, maintainer);
+    expect((res.data as any).createAgentToken).toMatchObject({ errors: [], token: { name } });
   });
 });
 

@@ -31,6 +31,7 @@ describe('registering an agent', () => {
       },
       created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       created_by_user_id: USERS.maintainer,
+      is_receptive: false,
     });
     expect(sim().agentsOf(21).map((a) => a.name)).toContain('new-cluster');
   });
@@ -124,8 +125,8 @@ describe('agent tokens', () => {
     expect(res.status).toBe(201);
     expect(Object.keys(res.json)).toEqual(['id', 'name', 'description', 'agent_id', 'status', 'created_at', 'created_by_user_id', 'last_used_at', 'token']);
     expect(res.json).toMatchObject({ name: 'deploy', description: 'CI', agent_id: agent.id, status: 'active', created_by_user_id: USERS.maintainer, last_used_at: null });
-    expect(res.json.token).toMatch(/^glagent-[A-Za-z0-9_-]{50}$/);
-    expect(res.json.token.slice('glagent-'.length)).not.toMatch(/[lIO0]/);
+    // A routable token (agent_token.rb `routable_token:`): base64url payload, `.01.`, length and CRC in base 36.
+    expect(res.json.token).toMatch(/^glagent-[A-Za-z0-9_-]{20,}\.01\.[0-9a-z]{9}$/);
     const single = await call('GET', `/projects/25/cluster_agents/${agent.id}/tokens/${res.json.id}`, { token: TOKENS.developer });
     expect(Object.keys(single.json)).toEqual(['id', 'name', 'description', 'agent_id', 'status', 'created_at', 'created_by_user_id', 'last_used_at']);
     const secrets = new Set([res.json.token, (await call('POST', `/projects/25/cluster_agents/${agent.id}/tokens`, { body: { name: 'again' } })).json.token]);

@@ -93,9 +93,27 @@ describe('creating', () => {
 
   test('a client_cert without a client_key is silently dropped: JWT mode; blank optional strings become null', async () => {
     const { base } = await newAgent();
-    const res = await call('POST', base, { body: { url: 'grpc://a.example:1', client_cert: CLIENT_CERT, client_key: '  ', ca_cert: '', tls_host: '' } });
+    const res = await call('POST', base, { body: { url: 'grpc://a.example:1', client_cert: CLIENT_CERT, ca_cert: '', tls_host: '' } });
     expect(res.status).toBe(201);
     expect(res.json).toMatchObject({ client_cert: null, ca_cert: null, tls_host: null, public_key: expect.any(String) });
+  });
+
+  test('a blank client_key still counts as given (`if params[:client_key]`): certificate mode, then the model refuses the nil key', async () => {
+    const { agent, base } = await newAgent();
+    expect(await call('POST', base, { body: { url: 'grpc://a.example:1', client_cert: CLIENT_CERT, client_key: '  ' } })).toMatchObject({
+      status: 400,
+      json: badRequest(['Client key must be a valid PEM private key']),
+    });
+    expect(sim().state.urlConfigurationOf(agent.id)).toBeUndefined();
+  });
+
+  test.each([
+    ['a client_key without a client_cert', { client_key: CLIENT_KEY }],
+    ['a blank client_key without a client_cert', { client_key: '' }],
+  ])('%s: 500, the TypeError in the certificate validator; nothing is written', async (_, body) => {
+    const { agent, base } = await newAgent();
+    expect(await call('POST', base, { body: { url: 'grpc://a:1', ...body } })).toMatchObject({ status: 500, json: { message: '500 Internal Server Error' } });
+    expect(sim().state.urlConfigurationOf(agent.id)).toBeUndefined();
   });
 
   test('one per agent; after deleting it, another may be created', async () => {
@@ -120,7 +138,6 @@ describe('creating', () => {
     ['a key as ca_cert', { url: 'grpc://a:1', ca_cert: CLIENT_KEY }, ['Ca cert must be a valid PEM certificate']],
     ['a tls_host with a scheme and path', { url: 'grpc://a:1', tls_host: 'https://exmple.com/path' }, ['Tls host must be a valid hostname!']],
     ['a tls_host with a port', { url: 'grpc://a:1', tls_host: 'agent.example.com:443' }, ['Tls host must be a valid hostname!']],
-    ['a client_key without a client_cert', { url: 'grpc://a:1', client_key: CLIENT_KEY }, ['Client cert must be a valid PEM certificate']],
     ['a broken client_key', { url: 'grpc://a:1', client_cert: CLIENT_CERT, client_key: CLIENT_KEY.replace('KEY-----\n', 'KEY-----\nAAAA') }, ['Client key must be a valid PEM private key']],
     ['a public key as client_key', { url: 'grpc://a:1', client_cert: CLIENT_CERT, client_key: generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }) }, ['Client key must be a valid PEM private key']],
     [

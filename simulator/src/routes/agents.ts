@@ -10,18 +10,20 @@ import type { SimResponse } from '../responses.js';
 import { ACCESS } from '../seed.js';
 import type { SeedProject } from '../seed.js';
 import type { SimState } from '../state.js';
+import { fullMessage } from '../locale.js';
+import type { Language } from '../locale.js';
 import { maximumLength, presence } from '../validations.js';
 
 /** Gitlab::Regex.cluster_agent_name_regex */
 const AGENT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** Clusters::Agent's `validates :name` (presence, length, uniqueness per project, format), in declaration order. */
-function nameErrors(state: SimState, project: SeedProject, name: string | null): string[] {
+function nameErrors(language: Language, state: SimState, project: SeedProject, name: string | null): string[] {
   const taken = name !== null && state.agents.some((a) => a.project_id === project.id && a.name === name);
   return [
-    ...presence('Name', name),
-    ...maximumLength('Name', name, 63),
-    ...(taken ? ['Name has already been taken'] : []),
+    ...presence(language, 'Name', name),
+    ...maximumLength(language, 'Name', name, 63),
+    ...(taken ? [fullMessage(language, 'Name', 'has already been taken')] : []),
     ...(AGENT_NAME.test(name ?? '') ? [] : ["Name can contain only lowercase letters, digits, and '-', but cannot start or end with '-'"]),
   ];
 }
@@ -36,7 +38,7 @@ export function listAgents(req: ApiRequest): SimResponse {
   const { items, headers } = paginate(req, req.state.agentsOf(project.id), page, { id: req.route.id! });
   const configProject = projectIdentity(req.state, project);
   return ok(
-    items.map((a) => agentEntity(a, configProject)),
+    items.map((a) => agentEntity(req.state, a, configProject)),
     headers,
   );
 }
@@ -47,7 +49,7 @@ export function getAgent(req: ApiRequest): SimResponse {
   const agentId = params.integer('agent_id');
   params.check();
   const project = userProject(req);
-  return ok(agentEntity(findAgent(req, project, agentId), projectIdentity(req.state, project)));
+  return ok(agentEntity(req.state, findAgent(req, project, agentId), projectIdentity(req.state, project)));
 }
 
 /** POST /projects/:id/cluster_agents: `authorize! :create_cluster`, then Clusters::Agents::CreateService. */
@@ -57,12 +59,12 @@ export function registerAgent(req: ApiRequest): SimResponse {
   params.check();
   const project = userProject(req);
   authorize(req, project, ACCESS.maintainer);
-  const errors = nameErrors(req.state, project, name);
+  const errors = nameErrors(req.user.preferred_language, req.state, project, name);
   if (errors.length > 0) throw fail.badRequest(errors);
   const now = new Date().toISOString();
   const agent = { id: req.state.newId(), project_id: project.id, name: name!, created_at: now, updated_at: now, created_by_user_id: req.user.id };
   req.state.agents.push(agent);
-  return created(agentEntity(agent, projectIdentity(req.state, project)));
+  return created(agentEntity(req.state, agent, projectIdentity(req.state, project)));
 }
 
 /** DELETE /projects/:id/cluster_agents/:agent_id: `admin_cluster` before the lookup, then `destroy_conditionally!`. */

@@ -3,11 +3,12 @@ import { builder } from './builder.js';
 import { globalIdOf, parseGlobalId } from './global-id.js';
 import { AgentRef } from './agent.js';
 import { parseProjectKey } from './project.js';
-import { UserErrorRef, rejected, runWrite } from './user-error.js';
+import { USER_ERRORS_FIELD, rejected, runWrite } from './user-error.js';
 import type { UserErrorShape } from './user-error.js';
 import type { Agent } from '../datasources/models.js';
 
 const RegisterAgentInput = builder.inputType('RegisterAgentInput', {
+  description: 'The agent to register.',
   fields: (t) => ({
     projectId: t.id({ required: true, description: 'The project: global ID, numeric id or full path, as `Query.project` takes.' }),
     name: t.string({ required: true, description: "Lowercase letters, digits and '-', at most 63 characters, unique in the project." }),
@@ -15,20 +16,23 @@ const RegisterAgentInput = builder.inputType('RegisterAgentInput', {
 });
 
 const RegisterAgentPayload = builder.objectRef<{ agent: Agent | null; errors: UserErrorShape[] }>('RegisterAgentPayload').implement({
+  description: 'What `registerAgent` answers.',
   fields: (t) => ({
     agent: t.expose('agent', { type: AgentRef, nullable: true, description: 'The new agent, null when `errors` is not empty.' }),
-    errors: t.expose('errors', { type: [UserErrorRef] }),
+    errors: t.expose('errors', USER_ERRORS_FIELD),
   }),
 });
 
 const DeleteAgentInput = builder.inputType('DeleteAgentInput', {
+  description: 'The agent to delete.',
   fields: (t) => ({ id: t.id({ required: true, description: 'The `Agent.id` to delete.' }) }),
 });
 
 const DeleteAgentPayload = builder.objectRef<{ deletedAgentId: string | null; errors: UserErrorShape[] }>('DeleteAgentPayload').implement({
+  description: 'What `deleteAgent` answers.',
   fields: (t) => ({
-    deletedAgentId: t.exposeID('deletedAgentId', { nullable: true }),
-    errors: t.expose('errors', { type: [UserErrorRef] }),
+    deletedAgentId: t.exposeID('deletedAgentId', { nullable: true, description: 'The `Agent.id` that was deleted, with its tokens; null when `errors` is not empty.' }),
+    errors: t.expose('errors', USER_ERRORS_FIELD),
   }),
 });
 
@@ -36,7 +40,7 @@ builder.mutationFields((t) => ({
   registerAgent: t.field({
     type: RegisterAgentPayload,
     description: 'Registers an agent with a project (Maintainer). `POST /projects/:id/cluster_agents`.',
-    args: { input: t.arg({ type: RegisterAgentInput, required: true }) },
+    args: { input: t.arg({ type: RegisterAgentInput, required: true, description: 'The project and the name.' }) },
     resolve: async (_root, { input }, { loaders }) => {
       const project = parseProjectKey(String(input.projectId), 'projectId');
       const fields = { name: 'name' } as const;
@@ -50,7 +54,7 @@ builder.mutationFields((t) => ({
   deleteAgent: t.field({
     type: DeleteAgentPayload,
     description: 'Deletes an agent with its tokens and URL configuration (Maintainer). `DELETE /projects/:id/cluster_agents/:agent_id`.',
-    args: { input: t.arg({ type: DeleteAgentInput, required: true }) },
+    args: { input: t.arg({ type: DeleteAgentInput, required: true, description: 'The agent.' }) },
     resolve: async (_root, { input }, { loaders }) => {
       const { projectId, agentId } = parseGlobalId(String(input.id), 'Agent', 'id');
       const outcome = await runWrite('delete', () => loaders.api.deleteAgent(projectId, agentId), {}, `query node(id: "${input.id}") to see whether it still exists`);

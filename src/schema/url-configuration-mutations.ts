@@ -3,7 +3,7 @@ import { isBlank, urlConfigurationProblems } from '../datasources/gitlab-rules.j
 import { builder } from './builder.js';
 import { globalIdOf, parseGlobalId } from './global-id.js';
 import { UrlConfigurationRef } from './url-configuration.js';
-import { UserErrorRef, rejected, runWrite } from './user-error.js';
+import { USER_ERRORS_FIELD, rejected, runWrite } from './user-error.js';
 import type { UserErrorShape } from './user-error.js';
 
 const CreateUrlConfigurationInput = builder.inputType('CreateUrlConfigurationInput', {
@@ -21,22 +21,25 @@ const CreateUrlConfigurationInput = builder.inputType('CreateUrlConfigurationInp
 const CreateUrlConfigurationPayload = builder
   .objectRef<{ urlConfiguration: UrlConfiguration | null; errors: UserErrorShape[] }>('CreateUrlConfigurationPayload')
   .implement({
+    description: 'What `createUrlConfiguration` answers.',
     fields: (t) => ({
-      urlConfiguration: t.expose('urlConfiguration', { type: UrlConfigurationRef, nullable: true }),
-      errors: t.expose('errors', { type: [UserErrorRef] }),
+      urlConfiguration: t.expose('urlConfiguration', { type: UrlConfigurationRef, nullable: true, description: 'The new configuration; null when `errors` is not empty.' }),
+      errors: t.expose('errors', USER_ERRORS_FIELD),
     }),
   });
 
 const DeleteUrlConfigurationInput = builder.inputType('DeleteUrlConfigurationInput', {
+  description: 'The URL configuration to delete.',
   fields: (t) => ({ id: t.id({ required: true, description: 'The `UrlConfiguration.id` to delete.' }) }),
 });
 
 const DeleteUrlConfigurationPayload = builder
   .objectRef<{ deletedUrlConfigurationId: string | null; errors: UserErrorShape[] }>('DeleteUrlConfigurationPayload')
   .implement({
+    description: 'What `deleteUrlConfiguration` answers.',
     fields: (t) => ({
-      deletedUrlConfigurationId: t.exposeID('deletedUrlConfigurationId', { nullable: true }),
-      errors: t.expose('errors', { type: [UserErrorRef] }),
+      deletedUrlConfigurationId: t.exposeID('deletedUrlConfigurationId', { nullable: true, description: 'The `UrlConfiguration.id` that was deleted; null when `errors` is not empty.' }),
+      errors: t.expose('errors', USER_ERRORS_FIELD),
     }),
   });
 
@@ -48,7 +51,7 @@ builder.mutationFields((t) => ({
     type: CreateUrlConfigurationPayload,
     description:
       'Makes an agent receptive: GitLab connects to it at `url` (Maintainer; one configuration per agent). `POST /projects/:id/cluster_agents/:agent_id/url_configurations`.',
-    args: { input: t.arg({ type: CreateUrlConfigurationInput, required: true }) },
+    args: { input: t.arg({ type: CreateUrlConfigurationInput, required: true, description: 'The agent, its URL and, for mTLS, the certificates.' }) },
     resolve: async (_root, { input }, { loaders }) => {
       const { projectId, agentId } = parseGlobalId(String(input.agentId), 'Agent', 'agentId');
       const config = {
@@ -78,7 +81,7 @@ builder.mutationFields((t) => ({
   deleteUrlConfiguration: t.field({
     type: DeleteUrlConfigurationPayload,
     description: 'Deletes an agent\'s URL configuration (Maintainer). `DELETE /projects/:id/cluster_agents/:agent_id/url_configurations/:url_configuration_id`.',
-    args: { input: t.arg({ type: DeleteUrlConfigurationInput, required: true }) },
+    args: { input: t.arg({ type: DeleteUrlConfigurationInput, required: true, description: 'The configuration.' }) },
     resolve: async (_root, { input }, { loaders }) => {
       const key = parseGlobalId(String(input.id), 'UrlConfiguration', 'id');
       const outcome = await runWrite(

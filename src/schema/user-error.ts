@@ -31,6 +31,12 @@ export function toUserErrors(problems: Problem[], fields: FieldMap): UserErrorSh
   });
 }
 
+/** Every payload's `errors` field, described once. */
+export const USER_ERRORS_FIELD = {
+  type: [UserErrorRef] as [typeof UserErrorRef],
+  description: 'Input the caller can fix, one entry per problem; empty when the write succeeded.',
+};
+
 export type WriteOutcome<T> = { ok: T; errors: [] } | { ok: null; errors: UserErrorShape[] };
 
 /**

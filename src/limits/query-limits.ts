@@ -2,14 +2,19 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import type { Plugin } from 'graphql-yoga';
 import { connectionCostPlugin } from './connection-cost.js';
+import { responseBudgetPlugin } from './response-budget.js';
 
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
   maxTokens: number;
   maxDirectives: number;
-  /** Cost ceiling, where a connection multiplies what it selects by its `first`/`last`. */
+  /** Cost ceiling, where a connection multiplies what it selects by its `first`/`last`, and a list argument by its length. */
   maxCost: number;
+  /** IDs one `nodes(ids:)` may take, variables included. */
+  maxNodeIds: number;
+  /** The largest response execution may build, its JSON estimated as leaves resolve. */
+  maxResponseBytes: number;
   /** Without introspection, "Did you mean …?" hints would leak the schema too. */
   introspection: boolean;
 }
@@ -22,7 +27,11 @@ const markTooComplex: GraphQLArmorRejectCallback = (_ctx, error) => {
   Object.assign(error.extensions, { code: 'QUERY_TOO_COMPLEX' });
 };
 
-/** GraphQL Armor's limits, plus the connection-aware cost limit it does not have. All run before any resolver, so a rejected query costs no REST call. */
+/**
+ * GraphQL Armor's limits, plus the connection-aware cost and node-ID limits it
+ * does not have: all run before any resolver, so a rejected query costs no
+ * REST call. Then the response budget, which holds during execution.
+ */
 export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
   const common = { exposeLimits: true, onReject: [markTooComplex], propagateOnRejection: true };
   return [
@@ -34,6 +43,7 @@ export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
       costLimit: { enabled: false },
       blockFieldSuggestion: { enabled: !limits.introspection },
     }) as Plugin,
-    connectionCostPlugin(limits.maxCost),
+    connectionCostPlugin(limits),
+    responseBudgetPlugin(limits.maxResponseBytes),
   ];
 }

@@ -78,6 +78,72 @@ describe('abusive documents', () => {
   });
 });
 
+describe('what a request may cost, counted with its variables (issue 15)', () => {
+  const ids = (n: number, id = 'x') => Array.from({ length: n }, () => id);
+
+  test('nodes(ids:) with 101 IDs in a variable: QUERY_TOO_COMPLEX naming maxNodeIds, no REST call; 100 pass the limit', async () => {
+    stack.simulator.resetStats();
+    const res = await stack.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ids(101) }, maintainer);
+    expect(res.data ?? null).toBeNull();
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0]?.extensions).toEqual({ code: 'QUERY_TOO_COMPLEX', limit: 'maxNodeIds', ids: 101, maxNodeIds: 100 });
+    expect(stack.simulator.total()).toBe(0);
+    const within = await stack.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids: ids(100) }, maintainer);
+    expect(within.data?.nodes).toHaveLength(100);
+  });
+
+  test("a variable's list multiplies the cost: 30 aliased nodes(ids: $ids) with tokens pass with 1 ID, are refused with 100", async () => {
+    const agent = (await stack.gql<{ project: { agents: { nodes: { id: string }[] } } }>('{ project(id: "g/p") { agents(first: 1) { nodes { id } } } }', undefined, maintainer))
+      .data!.project.agents.nodes[0]!.id;
+    const query = `query($ids: [ID!]!) { ${Array.from({ length: 30 }, (_, i) => `a${i}: nodes(ids: $ids) { ... on Agent { tokens { nodes { name } } } }`).join(' ')} }`;
+    expect((await stack.gql(query, { ids: [agent] }, maintainer)).errors).toBeUndefined();
+    stack.simulator.resetStats();
+    const res = await stack.gql(query, { ids: ids(100, agent) }, maintainer);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    expect(stack.simulator.total()).toBe(0);
+  });
+
+  test('a fragment bomb (each of 40 fragments spreads the next twice) is refused at once', async () => {
+    const fragments = Array.from({ length: 40 }, (_, i) => (i < 39 ? `fragment F${i} on Project { ...F${i + 1} ...F${i + 1} }` : `fragment F${i} on Project { name }`));
+    stack.simulator.resetStats();
+    const started = performance.now();
+    const res = await stack.gql(`{ project(id: "g/p") { ...F0 } } ${fragments.join(' ')}`, undefined, maintainer);
+    // Walking all 2^39 expansions, as the cost check once did, would take days.
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxCost' });
+    expect(stack.simulator.total()).toBe(0);
+  });
+});
+
+describe('the response budget (MAX_RESPONSE_BYTES)', () => {
+  let small: Stack;
+  beforeAll(async () => {
+    small = await startStack({ gateway: { maxResponseBytes: 2_000 } });
+  });
+  afterAll(() => small.close());
+  const big = '{ project(id: "big/huge") { agents(first: 100) { nodes { id name createdAt tokens { nodes { name } } } } } }';
+
+  test('a response past it is one QUERY_TOO_COMPLEX error, and GitLab is not asked for the rest; on graphql-jit too', async () => {
+    // The first execution of a document is graphql-js's, the later ones graphql-jit's.
+    for (let run = 0; run < 3; run++) {
+      small.simulator.resetStats();
+      const res = await small.gql(big, undefined, maintainer);
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors).toEqual([expect.objectContaining({ extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxResponseBytes', maxResponseBytes: 2_000 } })]);
+      // The whole answer takes 1 agent list and 100 token lists.
+      expect(small.simulator.total()).toBeLessThan(101);
+    }
+  });
+
+  test('a response within it is whole, again and again (each request has its own budget)', async () => {
+    for (let run = 0; run < 3; run++) {
+      const res = await small.gql('{ project(id: "big/huge") { agents(first: 10) { nodes { id name } } } }', undefined, maintainer);
+      expect(res.errors).toBeUndefined();
+      expect((res.data as any).project.agents.nodes).toHaveLength(10);
+    }
+  });
+});
+
 describe('introspection and suggestions', () => {
   test('with INTROSPECTION off, introspection and field suggestions are refused', async () => {
     const closed = await startStack({ gateway: { introspection: false } });

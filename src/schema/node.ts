@@ -28,14 +28,14 @@ builder.queryFields((t) => ({
     type: builder.nodeInterfaceRef(),
     nullable: true,
     description: 'Any object by its global ID. Null, with an error, when GitLab has no such object for the caller.',
-    args: { id: t.arg.id({ required: true }) },
+    args: { id: t.arg.id({ required: true, description: 'A global ID any object of this API handed out.' }) },
     resolve: (_root, { id }, context) => loadNode(String(id), context),
   }),
   nodes: t.field({
     type: [builder.nodeInterfaceRef()],
     nullable: { list: false, items: true },
     description: 'Objects by global ID, in the order asked. Each one that cannot be loaded is null, with its own error; the rest are unaffected.',
-    args: { ids: t.arg.idList({ required: true }) },
+    args: { ids: t.arg.idList({ required: true, description: 'Global IDs, at most MAX_NODE_IDS (100 by default) per request.' }) },
     resolve: (_root, { ids }, context) => ids.map((id) => loadNode(String(id), context)),
   }),
 }));

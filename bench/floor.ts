@@ -12,10 +12,10 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Latency, until } from '../simulator/src/latency.js';
 import { requestText } from '../src/datasources/request-text.js';
-import { poolLikeTheGateway } from './direct-baseline.js';
-import { httpService } from './lib/http-service.js';
-import type { HttpService } from './lib/http-service.js';
-import type { CallTree } from './operations.js';
+import { poolLikeTheGateway } from '../test/helpers/direct-baseline.js';
+import { httpService } from '../test/helpers/http-service.js';
+import type { HttpService } from '../test/helpers/http-service.js';
+import type { CallTree } from '../test/helpers/benchmark-operations.js';
 
 export interface FloorGitLab extends HttpService {
   latency: Latency;

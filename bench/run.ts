@@ -5,19 +5,19 @@
  *   npm run bench                          # the table: 0 and 20 ms, 16 connections, 10 s a cell
  *   npm run bench -- --latency 20 --ops b,c --duration 5
  *   npm run bench -- --memory              # 60 s of (b) at 32 connections, RSS of the gateway
+ *   npm run bench -- --write-docs          # also the numbers and chart of docs/benchmarks.md
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { fetch } from 'undici';
-import { TOKENS } from '../simulator/src/index.js';
-import { OPERATIONS, STRAIGHT, requestBody } from './operations.js';
-import type { BenchOperation, OperationId } from './operations.js';
-import { TARGET_KINDS, directTarget, floorTarget, gatewayTarget, straightTarget } from './targets.js';
+import { OPERATIONS, STRAIGHT, requestBody } from '../test/helpers/benchmark-operations.js';
+import type { BenchOperation, OperationId } from '../test/helpers/benchmark-operations.js';
+import { GRAPHQL_POST_HEADERS, TARGET_KINDS, directTarget, floorTarget, gatewayTarget, straightTarget } from './targets.js';
 import type { TargetKind } from './targets.js';
 import { buildChildren } from './lib/build.js';
-import { childNodeArgs, runChildrenFrom, startChild, startScriptNodeArgs } from './lib/ipc.js';
+import { childNodeArgs, cpuMs, runChildrenFrom, startChild, startScriptNodeArgs } from './lib/ipc.js';
 import type { ChildHandle } from './lib/ipc.js';
 import { drive } from './lib/load.js';
 import type { Target } from './lib/load.js';
@@ -40,8 +40,8 @@ const HELP = `npm run bench [-- options]
   --jit-warmup <s>      before the first round, each loaded target drives each operation this long, not
                         measured: V8 goes on compiling hot code for tens of seconds of load (BENCH_JIT_WARMUP, 10)
   --unloaded <n>        operations per one-connection run at latencies > 0 (BENCH_UNLOADED, 40; 0 = none)
-  --out <dir>           where latest.json / latest.svg go (BENCH_OUT, bench/results)
-  --no-docs             do not rewrite the numbers in docs/benchmarks.md
+  --out <dir>           where latest.json, latest.svg and memory.json go (BENCH_OUT, bench/results, not committed)
+  --write-docs          also rewrite the numbers in docs/benchmarks.md (and its chart, docs/benchmarks.svg)
   --tsx                 run the children through tsx instead of transpiled JavaScript on plain Node
   --memory              the RSS check instead: (b) at 32 connections for 60 s, then 60 s idle
   --memory-duration <s> (BENCH_MEMORY_DURATION, 60)
@@ -65,7 +65,7 @@ const { values: flags } = parseArgs({
     'jit-warmup': { type: 'string' },
     unloaded: { type: 'string' },
     out: { type: 'string' },
-    'no-docs': { type: 'boolean', default: false },
+    'write-docs': { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
     memory: { type: 'boolean', default: false },
     'memory-duration': { type: 'string' },
@@ -137,6 +137,10 @@ const PROFILE_DIR = process.env.BENCH_PROFILE?.trim() || undefined;
 const PROFILE_KIND = process.env.BENCH_PROFILE_KIND === 'heap' ? 'heap' : 'cpu';
 if (PROFILE_DIR) mkdirSync(PROFILE_DIR, { recursive: true });
 
+/** What --write-docs rewrites: the committed numbers and chart, never the raw results. */
+const DOCS = 'docs/benchmarks.md';
+const DOCS_CHART = 'docs/benchmarks.svg';
+
 const PROCESSES = `processes sharing the machine: the load generator (autocannon, in the bench process), and as child processes of their own (driven over IPC) the simulator, the gateway (built as src/server.ts builds it), the direct baseline${settings.targets.includes('floor') ? " and the floor's GitLab and client" : ''}, ${flags.tsx ? 'run through tsx' : 'transpiled to JavaScript and run on plain Node, as npm start runs the gateway'}; no CPU pinning`;
 
 interface SimStats {
@@ -156,9 +160,10 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 async function startStack(latencyMs: number, withBaselines: boolean) {
   const sim = await startChild<{ url: string }>('simulator', { latencyMs: String(latencyMs) });
   children.push(sim);
-  const gateway = await startChild<{ url: string; poolConnections?: number; maxConcurrentCallsPerRequest?: number }>('gateway', { gitlabUrl: sim.info.url }, {}, GATEWAY_NODE_ARGS);
+  const gateway = await startChild<{ url: string; maxConcurrentCallsPerRequest?: number }>('gateway', { gitlabUrl: sim.info.url }, {}, GATEWAY_NODE_ARGS);
   children.push(gateway);
-  const poolConnections = gateway.info.poolConnections ?? 128;
+  // GitLabClient's own pool size, which createGateway leaves as it is: the baselines queue for as many sockets.
+  const poolConnections = 128;
   let direct: ChildHandle<{ url: string }> | undefined;
   let floor: Floor | undefined;
   if (withBaselines) {
@@ -201,7 +206,7 @@ async function main(): Promise<void> {
     const gw = await once(sim, `${gateway.info.url}/graphql`, op);
     const dc = await once(sim, `${direct!.info.url}${op.directPath}`, op);
     const sameAnswer = gw.answer === dc.answer;
-    infos.push({ id: op.id, title: op.title, file: `bench/operations/${op.file}`, requests: op.requests, minimumCalls: op.minimumCalls, criticalPath: op.criticalPath, preflight: { gatewayCalls: gw.calls, directCalls: dc.calls, sameAnswer } });
+    infos.push({ id: op.id, title: op.title, file: `test/helpers/benchmark-operations/${op.file}`, requests: op.requests, minimumCalls: op.minimumCalls, criticalPath: op.criticalPath, preflight: { gatewayCalls: gw.calls, directCalls: dc.calls, sameAnswer } });
     log(`  (${op.id}) ${op.title}: gateway ${gw.calls} calls, direct ${dc.calls}, minimum ${op.minimumCalls}${sameAnswer ? '' : '  ⚠ the answers differ'}`);
   }
 
@@ -279,9 +284,14 @@ async function main(): Promise<void> {
   printTargets(results.targets, log);
   mkdirSync(settings.out, { recursive: true });
   writeFileSync(`${settings.out}/latest.json`, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(`${settings.out}/latest.svg`, renderChart(results));
+  const chart = renderChart(results);
+  writeFileSync(`${settings.out}/latest.svg`, chart);
   log(`\nwrote ${settings.out}/latest.json and ${settings.out}/latest.svg (${results.elapsedS} s in all)`);
-  if (!flags['no-docs'] && updateDocs('docs/benchmarks.md', 'table', markdownTable(results))) log('updated the numbers in docs/benchmarks.md');
+  if (flags['write-docs']) {
+    updateDocs(DOCS, 'table', markdownTable(results));
+    writeFileSync(DOCS_CHART, chart);
+    log(`updated the numbers in ${DOCS} and its chart ${DOCS_CHART}`);
+  }
 }
 
 type Stack = { sim: ChildHandle<unknown>; gateway: ChildHandle<unknown>; direct: ChildHandle<unknown>; floor: Floor | undefined };
@@ -305,9 +315,9 @@ async function measureCell(stack: Stack, latencyMs: number, op: BenchOperation |
   const profile = PROFILE_DIR && serving ? `${PROFILE_DIR}/${latencyMs}ms-${op?.id ?? 'straight'}-${kind}-${load}.${PROFILE_KIND}profile` : undefined;
   if (profile) await serving!.call('profileStart', PROFILE_KIND);
   const machineBefore = machineBusyMs();
-  const selfBefore = ownCpuMs();
+  const selfBefore = cpuMs();
   const result = await drive(target, { connections, operations: operationsToRun });
-  const selfAfter = ownCpuMs();
+  const selfAfter = cpuMs();
   const machineAfter = machineBusyMs();
   if (profile) await serving!.call('profileStop', profile);
   const after = await read();
@@ -369,11 +379,6 @@ function machineBusyMs(): number | undefined {
   }
 }
 
-function ownCpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1_000;
-}
-
 /**
  * Warms a target up for about `seconds` (--warmup by default) and returns the
  * rate of its last batch (operations/s). Every warm-up operation runs to its
@@ -401,7 +406,7 @@ async function once(sim: ChildHandle<unknown>, url: string, op: BenchOperation):
   for (let i = 0; i < op.requests; i++) {
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${TOKENS.maintainer}` },
+      headers: GRAPHQL_POST_HEADERS,
       body: requestBody(op, after),
     });
     const body = (await res.json()) as { data?: { project?: { agents?: { pageInfo?: { endCursor: string | null } } } } };
@@ -491,7 +496,10 @@ async function memoryCheck(): Promise<void> {
   mkdirSync(settings.out, { recursive: true });
   writeFileSync(`${settings.out}/memory.json`, `${JSON.stringify(results, null, 2)}\n`);
   log(`\nwrote ${settings.out}/memory.json`);
-  if (!flags['no-docs'] && updateDocs('docs/benchmarks.md', 'memory', memoryMarkdown(results))) log('updated the RSS numbers in docs/benchmarks.md');
+  if (flags['write-docs']) {
+    updateDocs(DOCS, 'memory', memoryMarkdown(results));
+    log(`updated the RSS numbers in ${DOCS}`);
+  }
 }
 
 function memoryMarkdown(r: MemoryResults): string {

@@ -1,8 +1,8 @@
 /** What the load generator sends to each system under test, for each operation. */
 import type { Request as CannonRequest } from 'autocannon';
 import { TOKENS } from '../simulator/src/index.js';
-import { STRAIGHT, requestBody } from './operations.js';
-import type { BenchOperation } from './operations.js';
+import { STRAIGHT, requestBody } from '../test/helpers/benchmark-operations.js';
+import type { BenchOperation } from '../test/helpers/benchmark-operations.js';
 import type { Target } from './lib/load.js';
 
 /** The systems the bench can drive. */
@@ -10,7 +10,8 @@ export const TARGET_KINDS = ['gateway', 'direct', 'straight', 'floor'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
 const AUTH = { authorization: `Bearer ${TOKENS.maintainer}` };
-const JSON_POST = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...AUTH };
+/** A GraphQL POST's headers, with the maintainer's token: the same bytes to the gateway and the direct baseline. */
+export const GRAPHQL_POST_HEADERS = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...AUTH };
 
 /** A 200 from the gateway can still carry errors; the direct baseline's shape is the same. */
 const noErrors = (body: string | Buffer | undefined) => typeof body === 'string' && body.startsWith('{') && !body.includes('"errors"');
@@ -22,7 +23,7 @@ interface WalkContext {
 
 /** The requests of one operation: one POST, or for the walk one POST per window, each after the previous one's endCursor. */
 function posts(op: BenchOperation, path: string): CannonRequest[] {
-  if (op.requests === 1) return [{ method: 'POST', path, headers: JSON_POST, body: requestBody(op) }];
+  if (op.requests === 1) return [{ method: 'POST', path, headers: GRAPHQL_POST_HEADERS, body: requestBody(op) }];
   const remember = (_status: number, body: string, context: object) => {
     try {
       (context as WalkContext).after = (JSON.parse(body) as { data: { project: { agents: { pageInfo: { endCursor: string | null } } } } }).data.project.agents.pageInfo.endCursor;
@@ -32,11 +33,11 @@ function posts(op: BenchOperation, path: string): CannonRequest[] {
   };
   return Array.from({ length: op.requests }, (_, i) =>
     i === 0
-      ? { method: 'POST' as const, path, headers: JSON_POST, body: requestBody(op, null), onResponse: remember }
+      ? { method: 'POST' as const, path, headers: GRAPHQL_POST_HEADERS, body: requestBody(op, null), onResponse: remember }
       : {
           method: 'POST' as const,
           path,
-          headers: JSON_POST,
+          headers: GRAPHQL_POST_HEADERS,
           setupRequest: (request: CannonRequest, context: object) => ({ ...request, body: requestBody(op, (context as WalkContext).after ?? null) }),
           onResponse: remember,
         },

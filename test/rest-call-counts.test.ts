@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fetch } from 'undici';
 import { TOKENS } from '../simulator/src/index.js';
-import { createDirectBaseline } from '../bench/direct-baseline.js';
-import type { DirectBaseline } from '../bench/direct-baseline.js';
-import { OPERATIONS, SEED, requestBody } from '../bench/operations.js';
-import type { BenchOperation, OperationId } from '../bench/operations.js';
+import { OPERATIONS, SEED, requestBody } from './helpers/benchmark-operations.js';
+import type { BenchOperation, OperationId } from './helpers/benchmark-operations.js';
+import { createDirectBaseline } from './helpers/direct-baseline.js';
+import type { DirectBaseline } from './helpers/direct-baseline.js';
 import { startStack } from './helpers/harness.js';
 import type { GraphQLResponse, Stack } from './helpers/harness.js';
 
 /**
- * The benchmark's six operations (bench/operations/*.graphql, issue 6) make
+ * The benchmark's six operations (test/helpers/benchmark-operations/*.graphql, issue 6) make
  * exactly the fewest REST calls through the gateway, and the direct baseline
  * the benchmark compares the gateway with answers the same JSON with the
  * same calls. A regression in priming, field-aware fetching or page planning

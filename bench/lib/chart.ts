@@ -1,4 +1,4 @@
-/** bench/results/latest.svg, written by hand: grouped bars, no dependency. */
+/** A run's chart (latest.svg; docs/benchmarks.svg with --write-docs), written by hand: grouped bars, no dependency. */
 import { find, latencyLabel } from './results.js';
 import type { BenchResults, Cell } from './results.js';
 

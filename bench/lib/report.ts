@@ -1,5 +1,5 @@
 /** The results as a console table, as Markdown for docs/benchmarks.md, and the targets' verdicts. */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { find, latencyLabel } from './results.js';
 import type { BenchResults, Cell, TargetCheck } from './results.js';
 
@@ -135,15 +135,13 @@ export function markdownTable(r: BenchResults): string {
   return lines.join('\n');
 }
 
-/** Replaces what sits between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->`; false when the file or markers are missing. */
-export function updateDocs(path: string, name: string, content: string): boolean {
-  if (!existsSync(path)) return false;
+/** Replaces what sits between `<!-- bench:NAME:start -->` and `<!-- bench:NAME:end -->`: asked for with --write-docs, so markers gone missing are an error. */
+export function updateDocs(path: string, name: string, content: string): void {
   const text = readFileSync(path, 'utf8');
   const start = `<!-- bench:${name}:start -->`;
   const end = `<!-- bench:${name}:end -->`;
   const i = text.indexOf(start);
   const j = text.indexOf(end);
-  if (i < 0 || j < i) return false;
+  if (i < 0 || j < i) throw new Error(`${path} has no ${start} … ${end} to rewrite`);
   writeFileSync(path, `${text.slice(0, i + start.length)}\n${content}\n${text.slice(j)}`);
-  return true;
 }

@@ -1,6 +1,6 @@
-/** The shape of bench/results/latest.json, and the targets read from it. */
+/** The shape of a run's latest.json (bench/results/ by default), and the targets read from it. */
 import { cappedJitter } from '../../simulator/src/latency.js';
-import type { OperationId } from '../operations.js';
+import type { OperationId } from '../../test/helpers/benchmark-operations.js';
 import type { TargetKind } from '../targets.js';
 import type { LoadResult } from './load.js';
 

@@ -1,5 +1,5 @@
-/** Child process: the direct baseline (bench/direct-baseline.ts) on its own port. */
-import { createDirectBaseline } from '../direct-baseline.js';
+/** Child process: the direct baseline (test/helpers/direct-baseline.ts) on its own port. */
+import { createDirectBaseline } from '../../test/helpers/direct-baseline.js';
 import { childArgs, countUndiciConnects, cpuMs, profiler as createProfiler, serveParent } from '../lib/ipc.js';
 
 const connects = countUndiciConnects();

@@ -26,14 +26,8 @@ function liveHeap(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** The size of the gateway's connection pool to GitLab, so that the direct baseline uses the same. */
-function poolConnections(): number | undefined {
-  const client = gateway.client as unknown as { opts?: { connections?: unknown } };
-  return typeof client.opts?.connections === 'number' ? client.opts.connections : undefined;
-}
-
 serveParent(
-  { url, poolConnections: poolConnections(), maxConcurrentCallsPerRequest: config.maxConcurrentCallsPerRequest },
+  { url, maxConcurrentCallsPerRequest: config.maxConcurrentCallsPerRequest },
   {
     cpu: () => cpuMs(),
     connects: () => connects(),

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fetch } from 'undici';
 import { createFloorClient, createFloorGitLab } from '../../bench/floor.js';
 import type { FloorGitLab } from '../../bench/floor.js';
-import type { HttpService } from '../../bench/lib/http-service.js';
-import { OPERATIONS, SEED } from '../../bench/operations.js';
+import { OPERATIONS, SEED } from '../helpers/benchmark-operations.js';
+import type { HttpService } from '../helpers/http-service.js';
 
 const LATENCY_MS = 20;
 

@@ -1,6 +1,6 @@
 import type { DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { OPERATIONS } from '../../bench/operations.js';
+import { OPERATIONS } from '../helpers/benchmark-operations.js';
 import { PROJECTS, TOKENS } from '../../simulator/src/index.js';
 import { createGateway } from '../../src/app.js';
 import type { Gateway } from '../../src/app.js';

@@ -1,13 +1,14 @@
 /**
- * The benchmark's operations: the GraphQL documents under
- * bench/operations/, the variables they run with against the simulator's
- * test seed, and what each costs at the least (REST calls, and round trips
- * that must follow one another). test/rest-call-counts.test.ts asserts the
- * same numbers through the gateway.
+ * The benchmark's six operations: the GraphQL documents beside this file
+ * (benchmark-operations/), the variables they run with against the
+ * simulator's test seed, and what each costs at the least (REST calls, and
+ * round trips that must follow one another). They live with the tests
+ * because test/rest-call-counts.test.ts asserts those minima through the
+ * gateway on every `npm test`; `npm run bench` measures the same operations.
  */
 import { readFileSync } from 'node:fs';
-import { PROJECTS, SimState, testSeed } from '../simulator/src/index.js';
-import { globalIdOf } from '../src/schema/global-id.js';
+import { PROJECTS, SimState, testSeed } from '../../simulator/src/index.js';
+import { globalIdOf } from '../../src/schema/global-id.js';
 import { DIRECT_PATHS } from './direct-baseline.js';
 
 export type OperationId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
@@ -22,7 +23,7 @@ const leaves = (n: number): CallTree => Array.from({ length: n }, () => []);
 export interface BenchOperation {
   id: OperationId;
   title: string;
-  /** The GraphQL document (bench/operations/<file>). */
+  /** The GraphQL document (test/helpers/benchmark-operations/<file>). */
   file: string;
   query: string;
   operationName: string;
@@ -48,9 +49,9 @@ const MAIN_PROJECT = PROJECTS.main;
 const HUGE_PROJECT = PROJECTS.huge;
 
 function document(file: string): { query: string; operationName: string } {
-  const query = readFileSync(new URL(`./operations/${file}`, import.meta.url), 'utf8');
+  const query = readFileSync(new URL(`./benchmark-operations/${file}`, import.meta.url), 'utf8');
   const name = /\bquery\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(query)?.[1];
-  if (!name) throw new Error(`bench/operations/${file} has no named query`);
+  if (!name) throw new Error(`benchmark-operations/${file} has no named query`);
   return { query, operationName: name };
 }
 

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** A server the bench starts on a port of its own and closes with whatever it holds (a pool of sockets to GitLab). */
+/** A server on a port of its own (the direct baseline, the floor), closed with whatever it holds: a pool of sockets to GitLab. */
 export interface HttpService {
   listen(port?: number, host?: string): Promise<string>;
   close(): Promise<void>;

@@ -7,16 +7,18 @@
  * endpoint per operation, taking the same JSON body a GraphQL request would
  * and answering the same JSON the gateway answers), so that the same load
  * generator drives it. It knows only the happy path: it is a yardstick, not
- * a product.
+ * a product. It lives with the tests because test/rest-call-counts.test.ts
+ * holds the gateway's answers to it, a second way of reaching the same
+ * JSON; `npm run bench` measures the gateway against it.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Pool } from 'undici';
-import { requestText } from '../src/datasources/request-text.js';
-import { globalIdOf, parseGlobalId } from '../src/schema/global-id.js';
-import { cursorFor, offsetOf } from '../src/schema/offset-connection.js';
-import { httpService } from './lib/http-service.js';
-import type { HttpService } from './lib/http-service.js';
+import { requestText } from '../../src/datasources/request-text.js';
+import { globalIdOf, parseGlobalId } from '../../src/schema/global-id.js';
+import { cursorFor, offsetOf } from '../../src/schema/offset-connection.js';
+import { httpService } from './http-service.js';
+import type { HttpService } from './http-service.js';
 
 export interface DirectBaselineOptions {
   /** Base URL of GitLab, without /api/v4. */

@@ -1,3 +1,5 @@
+import { DEFAULTS } from './config.js';
+import type { Config } from './config.js';
 import type { CallerAuth, GitLabClient } from './datasources/gitlab-client.js';
 import { GitLabApi } from './datasources/gitlab-api.js';
 import { Loaders } from './datasources/loaders.js';
@@ -8,6 +10,9 @@ export interface GatewayContext {
   loaders: Loaders;
   requestId: string;
 }
+
+/** The settings that bound one GraphQL request's REST calls. */
+export type RequestLimits = Pick<Config, 'maxRestCallsPerRequest' | 'graphqlTimeoutMs'>;
 
 /**
  * The caller's own GitLab credentials, exactly as sent. Only a Bearer
@@ -22,17 +27,25 @@ export function callerAuth(headers: Headers): CallerAuth {
   return auth;
 }
 
-export function createContext(client: GitLabClient, request: Request, requestId: string, maxConcurrentCalls?: number): GatewayContext {
+export function createContext(
+  client: GitLabClient,
+  request: Request,
+  requestId: string,
+  maxConcurrentCalls = DEFAULTS.maxConcurrentCallsPerRequest,
+  limits: Partial<RequestLimits> = {},
+): GatewayContext {
   const traceparent = forwardableTraceparent(request.headers.get('traceparent'));
   const api = new GitLabApi(
     client,
     {
       auth: callerAuth(request.headers),
       signal: request.signal,
+      // The deadline runs from here, when yoga has parsed the request: its body is already bounded in time by bodyTimeoutMs.
+      deadline: performance.now() + (limits.graphqlTimeoutMs ?? DEFAULTS.graphqlTimeoutMs),
       requestId,
       ...(traceparent ? { traceparent } : {}),
     },
-    maxConcurrentCalls,
+    { maxConcurrentCalls, maxRestCalls: limits.maxRestCallsPerRequest ?? DEFAULTS.maxRestCallsPerRequest },
   );
   return { loaders: new Loaders(api), requestId };
 }

@@ -7,8 +7,45 @@ import type { SimResponse } from './responses.js';
  * What an injected fault does: answer with that status (`429` as
  * Rack::Attack would), `reset` the socket without an answer, send the
  * headers and hold the body back (`slow-body`), or never answer (`hang`).
+ * The hostile ones, that a broken or malicious GitLab (or a proxy before it)
+ * could send: a 200 whose body is `hugeBodyBytes` long, its length declared
+ * (`huge-body`) or not (`huge-body-chunked`); the real answer sent one byte
+ * every `dripMs` (`drip`); a 302 back to the same URL (`redirect-loop`); a 302
+ * to the same path below `/api/v4evil` (`redirect-outside`), a prefix of the
+ * API's path that is not inside it.
  */
-export type FaultKind = '500' | '502' | '503' | '504' | '429' | 'reset' | 'slow-body' | 'hang';
+export type FaultKind =
+  | '500'
+  | '502'
+  | '503'
+  | '504'
+  | '429'
+  | 'reset'
+  | 'slow-body'
+  | 'hang'
+  | 'huge-body'
+  | 'huge-body-chunked'
+  | 'drip'
+  | 'redirect-loop'
+  | 'redirect-outside';
+
+/** How long or how large the faults that take a measure are. */
+export interface FaultShape {
+  /** How long `slow-body` holds the body back; 1000 ms by default. */
+  slowBodyMs?: number;
+  /** The body of `huge-body` and `huge-body-chunked`; 64 MiB by default. */
+  hugeBodyBytes?: number;
+  /** The gap between two bytes of a `drip` answer; 1000 ms by default. */
+  dripMs?: number;
+}
+
+const DEFAULT_SHAPE: Required<FaultShape> = { slowBodyMs: 1_000, hugeBodyBytes: 64 * 1024 * 1024, dripMs: 1_000 };
+
+/** A fault picked for one request, with its measures. */
+export interface Fault {
+  kind: FaultKind;
+  shape: Required<FaultShape>;
+}
 
 /** Which requests a fault may hit: a method (`GET`) and/or a route template (`GET /projects/:id`). */
 export interface FaultFilter {
@@ -16,15 +53,14 @@ export interface FaultFilter {
   route?: string;
 }
 
-export interface FaultConfig {
+/** Random faults; their shape also applies to `failNext` faults that bring none of their own. */
+export interface FaultConfig extends FaultShape {
   /** Probability (0..1) that a matching request fails. */
   rate: number;
   /** Picked uniformly for each failing request. */
   kinds: FaultKind[];
   methods?: string[];
   routes?: string[];
-  /** How long `slow-body` holds the body back (also for `failNext`); 1000 ms by default. */
-  slowBodyMs?: number;
   /** Seed of the PRNG, so that a faulty run can be repeated exactly. */
   seed?: number;
 }
@@ -36,40 +72,53 @@ const matches = (filter: FaultFilter, method: string, route: string) =>
 export class Faults {
   private config: FaultConfig | null = null;
   private random = prng(1);
-  private queued: { kind: FaultKind; filter: FaultFilter; left: number }[] = [];
+  private queued: { kind: FaultKind; filter: FaultFilter; shape: FaultShape; left: number }[] = [];
 
   set(config: FaultConfig | null): void {
     this.config = config;
     this.random = prng(config?.seed ?? 1);
   }
 
-  /** The next `count` matching requests fail with `kind`; a count of 0 or less clears the queue. */
-  failNext(count: number, kind: FaultKind, filter: FaultFilter = {}): void {
+  /** The next `count` matching requests fail with `kind`, measured by `shape`; a count of 0 or less clears the queue. */
+  failNext(count: number, kind: FaultKind, filter: FaultFilter = {}, shape: FaultShape = {}): void {
     if (count <= 0) this.queued = [];
-    else this.queued.push({ kind, filter, left: count });
+    else this.queued.push({ kind, filter, shape, left: count });
   }
 
-  get slowBodyMs(): number {
-    return this.config?.slowBodyMs ?? 1_000;
-  }
-
-  pick(method: string, route: string): FaultKind | undefined {
+  pick(method: string, route: string): Fault | undefined {
     const queued = this.queued.find((q) => matches(q.filter, method, route));
     if (queued) {
       if (--queued.left === 0) this.queued.splice(this.queued.indexOf(queued), 1);
-      return queued.kind;
+      return { kind: queued.kind, shape: this.shapeOf(queued.shape) };
     }
     const c = this.config;
     if (!c || c.kinds.length === 0) return undefined;
     if (c.methods && !c.methods.some((m) => m.toUpperCase() === method)) return undefined;
     if (c.routes && !c.routes.includes(route)) return undefined;
     if (this.random() >= c.rate) return undefined;
-    return c.kinds[Math.floor(this.random() * c.kinds.length)];
+    return { kind: c.kinds[Math.floor(this.random() * c.kinds.length)]!, shape: this.shapeOf({}) };
+  }
+
+  private shapeOf(own: FaultShape): Required<FaultShape> {
+    const c = this.config;
+    return {
+      slowBodyMs: own.slowBodyMs ?? c?.slowBodyMs ?? DEFAULT_SHAPE.slowBodyMs,
+      hugeBodyBytes: own.hugeBodyBytes ?? c?.hugeBodyBytes ?? DEFAULT_SHAPE.hugeBodyBytes,
+      dripMs: own.dripMs ?? c?.dripMs ?? DEFAULT_SHAPE.dripMs,
+    };
   }
 }
 
+type StatusFaultKind = '500' | '502' | '503' | '504' | '429';
+const STATUS_FAULTS: ReadonlySet<FaultKind> = new Set<StatusFaultKind>(['500', '502', '503', '504', '429']);
+
+/** A fault answered with a status and a body of its own, instead of GitLab's answer. */
+export function isStatusFault(fault: Fault | undefined): fault is Fault & { kind: StatusFaultKind } {
+  return fault !== undefined && STATUS_FAULTS.has(fault.kind);
+}
+
 /** The answer of a status fault: GitLab's JSON error body, or Rack::Attack's 429 asking for a retry in a second. */
-export function faultResponse(kind: '500' | '502' | '503' | '504' | '429'): SimResponse {
+export function faultResponse(kind: StatusFaultKind): SimResponse {
   if (kind === '429') return throttled('throttle_authenticated_api', 1, 2, 1_000);
   const status = Number(kind);
   return { status, body: { message: `${status} ${STATUS_CODES[status]}` } };

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Faults } from './faults.js';
-import type { FaultConfig, FaultFilter, FaultKind } from './faults.js';
+import type { FaultConfig, FaultFilter, FaultKind, FaultShape } from './faults.js';
 import { testSeed } from './fixtures.js';
 import { Latency } from './latency.js';
 import { RateLimiter } from './rate-limit.js';
@@ -14,7 +14,7 @@ import type { RecordedRequest } from './stats.js';
 
 export type { Members, Seed, SeedAgent, SeedGroup, SeedProject, SeedToken, SeedUrlConfiguration, SeedUser } from './seed.js';
 export { ACCESS } from './seed.js';
-export type { FaultConfig, FaultFilter, FaultKind } from './faults.js';
+export type { FaultConfig, FaultFilter, FaultKind, FaultShape } from './faults.js';
 export type { RateLimitConfig } from './rate-limit.js';
 export type { RecordedRequest } from './stats.js';
 export { SimState } from './state.js';
@@ -60,7 +60,8 @@ export interface Simulator {
   /** With `jitterMs`, each answer's latency is drawn uniform in ms ± jitterMs, from a seeded PRNG. */
   setLatency(ms: number, jitterMs?: number): void;
   setFaults(faults: FaultConfig | null): void;
-  failNext(count: number, kind: FaultKind, filter?: FaultFilter): void;
+  /** The next `count` requests matching `filter` fail with `kind`; `shape` sizes a huge body, a drip, a held-back body. */
+  failNext(count: number, kind: FaultKind, filter?: FaultFilter, shape?: FaultShape): void;
   setReceptiveAgentsEnabled(on: boolean): void;
   /** Replaces the limiter (counts start afresh); null switches it off. */
   setRateLimit(rateLimit: RateLimitConfig | null): void;
@@ -108,7 +109,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     activeTokensOf: (agentId) => state.activeTokensOf(agentId),
     setLatency: (ms, jitterMs) => controls.latency.set(ms, jitterMs),
     setFaults: (config) => faults.set(config),
-    failNext: (count, kind, filter) => faults.failNext(count, kind, filter),
+    failNext: (count, kind, filter, shape) => faults.failNext(count, kind, filter, shape),
     setReceptiveAgentsEnabled: (on) => {
       state.receptiveAgentsEnabled = on;
     },

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { tokenOf } from './auth.js';
 import { readBodyParams } from './body.js';
-import { faultResponse } from './faults.js';
+import { faultResponse, isStatusFault } from './faults.js';
 import type { Faults } from './faults.js';
 import { until } from './latency.js';
 import type { Latency } from './latency.js';
@@ -68,6 +68,55 @@ function send(res: ServerResponse, reply: Reply, holdBodyMs: number, done: () =>
     res.end(reply.payload);
     done();
   }, holdBodyMs);
+}
+
+/** The answer one byte every `everyMs`: each gap short, the whole endless. Stops when the caller goes away. */
+function drip(res: ServerResponse, reply: Reply, everyMs: number, done: () => void): void {
+  res.writeHead(reply.status, reply.headers);
+  res.flushHeaders();
+  const bytes = Buffer.from(reply.payload);
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (sent < bytes.length) res.write(bytes.subarray(sent, ++sent));
+    if (sent < bytes.length) return;
+    clearInterval(timer);
+    res.end();
+  }, everyMs);
+  res.once('close', () => {
+    clearInterval(timer);
+    done();
+  });
+}
+
+const FILLER = Buffer.alloc(64 * 1024, 'x');
+
+/**
+ * A 200 of `bytes` of valid JSON, written as the socket takes it, so that the
+ * simulator holds 64 KiB of it, not all; its length declared or not.
+ */
+function hugeBody(res: ServerResponse, bytes: number, declared: boolean, done: () => void): void {
+  const head = Buffer.from('{"padding":"');
+  const tail = Buffer.from('"}');
+  let left = Math.max(0, bytes - head.length - tail.length);
+  res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': 'application/json', ...(declared ? { 'Content-Length': head.length + left + tail.length } : {}) });
+  res.write(head);
+  const pump = () => {
+    while (left > 0 && !res.destroyed) {
+      const chunk = FILLER.subarray(0, Math.min(left, FILLER.length));
+      left -= chunk.length;
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+    if (!res.destroyed) res.end(tail);
+  };
+  pump();
+  res.once('close', done);
+}
+
+/** A 302: back to the same URL, or to the same path below `/api/v4evil`, which only looks like it is inside the API. */
+function redirect(res: ServerResponse, target: Target, publicUrl: string, kind: 'redirect-loop' | 'redirect-outside'): void {
+  const location = kind === 'redirect-loop' ? target.url : `/api/v4evil${target.url.slice(API_PREFIX.length)}`;
+  res.writeHead(302, { ...COMMON_HEADERS, Location: publicUrl + location, 'Content-Length': 0 });
+  res.end();
 }
 
 /** The request line, taken apart once. */
@@ -155,26 +204,37 @@ export function createSimulatorServer(controls: ServerControls): Server {
     // work while the latency runs, so that a burst of parallel calls is not answered one after another.
     const due = performance.now() + controls.latency.next();
     const fault = controls.faults.pick(method, route);
-    if (fault === 'reset') {
+    if (fault?.kind === 'reset') {
       await until(due);
       finish('reset');
       req.socket.destroy();
       return;
     }
-    if (fault === 'hang') {
+    if (fault?.kind === 'hang') {
       // In flight until the caller gives up (or the simulator closes).
       if (req.socket.destroyed) finish('hang');
       else req.socket.once('close', () => finish('hang'));
       return;
     }
+    if (fault?.kind === 'redirect-loop' || fault?.kind === 'redirect-outside') {
+      await until(due);
+      redirect(res, target, controls.publicUrl(), fault.kind);
+      finish(302);
+      return;
+    }
+    if (fault?.kind === 'huge-body' || fault?.kind === 'huge-body-chunked') {
+      await until(due);
+      hugeBody(res, fault.shape.hugeBodyBytes, fault.kind === 'huge-body', () => finish(200));
+      return;
+    }
     const user = token === undefined ? undefined : controls.state.userByToken(token);
-    const answer =
-      fault !== undefined && fault !== 'slow-body'
-        ? faultResponse(fault)
-        : (controls.rateLimiter?.check(user ? { userId: user.id } : { address: req.socket.remoteAddress ?? '' }) ?? (await respond(req, target, user, controls)));
+    const answer = isStatusFault(fault)
+      ? faultResponse(fault.kind)
+      : (controls.rateLimiter?.check(user ? { userId: user.id } : { address: req.socket.remoteAddress ?? '' }) ?? (await respond(req, target, user, controls)));
     const reply = encode(answer);
     await until(due);
-    send(res, reply, fault === 'slow-body' ? controls.faults.slowBodyMs : 0, () => finish(answer.status));
+    if (fault?.kind === 'drip') drip(res, reply, fault.shape.dripMs, () => finish(answer.status));
+    else send(res, reply, fault?.kind === 'slow-body' ? fault.shape.slowBodyMs : 0, () => finish(answer.status));
   }
 
   const server = createServer((req, res) => {

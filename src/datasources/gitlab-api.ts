@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
+import { RequestCallBudget } from './call-budget.js';
 import type { CallContext, GitLabClient, HttpMethod, RestRequest } from './gitlab-client.js';
 import type { Agent, AgentToken, Page, ProjectDetails, ProjectKey, UrlConfiguration } from './models.js';
 import {
@@ -32,6 +33,14 @@ export interface NewUrlConfiguration {
  */
 export const DEFAULT_MAX_CONCURRENT_CALLS = 64;
 
+/** What one GraphQL request's REST calls may take of GitLab. */
+export interface CallLimits {
+  /** In flight at once. */
+  maxConcurrentCalls: number;
+  /** In all, attempts and redirects included. */
+  maxRestCalls: number;
+}
+
 const seg = (value: ProjectKey): string => encodeURIComponent(String(value));
 
 /**
@@ -41,13 +50,15 @@ const seg = (value: ProjectKey): string => encodeURIComponent(String(value));
  */
 export class GitLabApi {
   private readonly limit: LimitFunction;
+  private readonly caller: CallContext;
 
   constructor(
     private readonly client: GitLabClient,
-    private readonly caller: CallContext,
-    maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS,
+    caller: CallContext,
+    limits: CallLimits,
   ) {
-    this.limit = pLimit(maxConcurrentCalls);
+    this.limit = pLimit(limits.maxConcurrentCalls);
+    this.caller = { ...caller, budget: new RequestCallBudget(limits.maxRestCalls) };
   }
 
   private call<T>(method: HttpMethod, route: string, path: string, extra: Pick<RestRequest, 'query' | 'body'> = {}) {

@@ -1,8 +1,7 @@
-import { abortSignalAny } from '@graphql-hive/signal';
 import { GatewayError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { Pool, errors as undiciErrors } from './undici.js';
-import { requestText } from './request-text.js';
+import { ExchangeTimeoutError, ResponseTooLargeError, requestText } from './request-text.js';
 
 /** The caller's own credentials, forwarded to GitLab exactly as they arrived. */
 export interface CallerAuth {
@@ -15,6 +14,15 @@ export interface CallContext {
   auth: CallerAuth;
   /** Aborts the call when the GraphQL request goes away. */
   signal?: AbortSignal;
+  /**
+   * When the GraphQL request's time is up (a `performance.now()` time): a
+   * call still pending then ends as UPSTREAM_TIMEOUT. A number, not a timer
+   * signal, because each call's own timer can end at it for free, and a
+   * request would otherwise leave a timer behind for as long as the deadline.
+   */
+  deadline?: number;
+  /** Told of every exchange with GitLab before it is sent, and of every answer. */
+  budget?: CallBudget;
   /** Sent as X-Request-Id, so GitLab's logs can be correlated with ours. */
   requestId?: string;
   /** W3C trace context, propagated to GitLab. */
@@ -47,6 +55,19 @@ export interface RestCallEvent {
   durationMs: number;
   attempt: number;
   errorCode: ErrorCode | undefined;
+  /**
+   * Why the call failed (which host could not be reached and why, a timeout, a limit) when that is the
+   * gateway's own words: absent when the message quotes GitLab's error body, which is not ours to log.
+   */
+  errorMessage: string | undefined;
+}
+
+/** What a GraphQL request allows its REST calls; `spend` throws to refuse one. */
+export interface CallBudget {
+  /** Before each exchange with GitLab: retries and redirects are exchanges too. */
+  spend(): void;
+  /** After each attempt, with its outcome. */
+  settle(outcome: RestResponse<unknown> | GitLabError): void;
 }
 
 export interface GitLabClientOptions {
@@ -55,12 +76,22 @@ export interface GitLabClientOptions {
   /** Keep-alive sockets to GitLab, shared by all requests. */
   connections?: number;
   connectTimeoutMs?: number;
+  /**
+   * One attempt from dispatch (the wait for a socket included) to its last
+   * body byte, and the wall-clock budget of all attempts of one GET
+   * (default: the headers timeout, then 15 s).
+   */
+  requestTimeoutMs?: number;
+  /** undici's wait for the headers; until app.ts passes requestTimeoutMs, also its default. */
   headersTimeoutMs?: number;
+  /** undici's wait between two body chunks. */
   bodyTimeoutMs?: number;
   /** GET attempts at most (first try included). */
   maxAttempts?: number;
-  /** Wall-clock budget for all retries of one GET (default: the headers timeout). */
-  retryBudgetMs?: number;
+  /** The longest body read from GitLab (8 MB by default); a longer one is an UPSTREAM_UNAVAILABLE error. */
+  maxResponseBytes?: number;
+  /** Same-origin redirects followed for one attempt (3 by default); one more is an UPSTREAM_UNAVAILABLE error. */
+  maxRedirects?: number;
   onRestCall?: (event: RestCallEvent) => void;
 }
 
@@ -77,6 +108,8 @@ export class GitLabError extends GatewayError {
     readonly gitlabMessage: string | undefined,
     readonly mayHaveReachedGitLab: boolean,
     extensions: Record<string, unknown> = {},
+    /** For a failure without an answer: whether trying again soon may succeed (a refused connection may, an unknown DNS name will not). */
+    readonly transient = true,
   ) {
     super(code, message, { ...extensions, ...(status === undefined ? {} : { httpStatus: status }) });
   }
@@ -85,88 +118,109 @@ export class GitLabError extends GatewayError {
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const API_PREFIX = '/api/v4';
 
+interface ClientSettings {
+  requestTimeoutMs: number;
+  maxAttempts: number;
+  maxResponseBytes: number;
+  maxRedirects: number;
+  onRestCall: GitLabClientOptions['onRestCall'];
+}
+
 /**
  * The one connection pool to GitLab. It knows HTTP, GitLab's error bodies,
  * timeouts and retries; which endpoints exist is `GitLabApi`'s business.
  */
 export class GitLabClient {
   readonly origin: string;
+  /** Named in errors: the host, never the whole URL. */
+  private readonly host: string;
   private readonly basePath: string;
   private readonly pool: Pool;
-  private readonly opts: Required<Omit<GitLabClientOptions, 'onRestCall' | 'baseUrl'>> & Pick<GitLabClientOptions, 'onRestCall'>;
+  private readonly settings: ClientSettings;
 
   constructor(options: GitLabClientOptions) {
     const url = new URL(options.baseUrl);
     this.origin = url.origin;
+    this.host = url.host;
     this.basePath = url.pathname.replace(/\/+$/, '') + API_PREFIX;
-    this.opts = {
-      connections: options.connections ?? 128,
-      connectTimeoutMs: options.connectTimeoutMs ?? 5_000,
-      headersTimeoutMs: options.headersTimeoutMs ?? 15_000,
-      bodyTimeoutMs: options.bodyTimeoutMs ?? 15_000,
+    const requestTimeoutMs = options.requestTimeoutMs ?? options.headersTimeoutMs ?? 15_000;
+    this.settings = {
+      requestTimeoutMs,
       maxAttempts: options.maxAttempts ?? 8,
-      retryBudgetMs: options.retryBudgetMs ?? options.headersTimeoutMs ?? 15_000,
+      maxResponseBytes: options.maxResponseBytes ?? 8_000_000,
+      maxRedirects: options.maxRedirects ?? 3,
       onRestCall: options.onRestCall,
     };
     this.pool = new Pool(this.origin, {
-      connections: this.opts.connections,
-      connect: { timeout: this.opts.connectTimeoutMs },
+      connections: options.connections ?? 128,
+      connect: { timeout: options.connectTimeoutMs ?? 5_000 },
       keepAliveTimeout: 30_000,
-      headersTimeout: this.opts.headersTimeoutMs,
-      bodyTimeout: this.opts.bodyTimeoutMs,
+      headersTimeout: options.headersTimeoutMs ?? requestTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs ?? requestTimeoutMs,
     });
   }
 
   async request<T>(req: RestRequest, call: CallContext): Promise<RestResponse<T>> {
     const started = performance.now();
+    // All attempts of a GET share one budget, so that a GitLab failing slowly costs the caller the budget,
+    // not a whole timeout more; the GraphQL request's deadline, when nearer, cuts it.
+    const budgetEnd = started + this.settings.requestTimeoutMs;
+    const end = call.deadline === undefined ? budgetEnd : Math.min(budgetEnd, call.deadline);
     let previous: GitLabError | undefined;
     for (let attempt = 1; ; attempt++) {
       const attemptStarted = performance.now();
-      // A retry gets only what is left of the budget, so that a GitLab failing slowly costs the caller the
-      // budget, not a whole timeout more. A signal, because undici's own timeouts are only precise to about 1 s.
-      const budget = previous ? AbortSignal.timeout(Math.max(1, Math.ceil(this.opts.retryBudgetMs - (attemptStarted - started)))) : undefined;
-      // Not AbortSignal.any: the request's signal comes from whatwg-node, whose own signal class Node 24's any() refuses.
-      const signal = budget && call.signal ? abortSignalAny([call.signal, budget]) : (budget ?? call.signal);
-      let outcome: RestResponse<T> | GitLabError;
-      try {
-        outcome = await this.send<T>(req, call, signal);
-      } catch (err) {
-        outcome = toGitLabError(err, req.method);
-      }
+      if (attemptStarted >= end) throw this.outOfTime(end, budgetEnd, previous);
+      call.budget?.spend();
+      const outcome = await this.send<T>(req, call, end).catch((err: unknown) =>
+        err instanceof ExchangeTimeoutError ? this.outOfTime(end, budgetEnd, previous) : this.toGitLabError(err, req.method),
+      );
+      call.budget?.settle(outcome);
+      const failed = outcome instanceof GitLabError;
       // One shape for every event (absent fields undefined, which JSON leaves out): this runs for every REST call.
-      this.opts.onRestCall?.({
+      this.settings.onRestCall?.({
         requestId: call.requestId,
         method: req.method,
         route: req.route,
-        status: outcome instanceof GitLabError ? (outcome.status ?? 'error') : outcome.status,
+        status: failed ? (outcome.status ?? 'error') : outcome.status,
         durationMs: performance.now() - attemptStarted,
         attempt,
-        errorCode: outcome instanceof GitLabError ? outcome.code : undefined,
+        errorCode: failed ? outcome.code : undefined,
+        errorMessage: failed && outcome.gitlabMessage === undefined ? outcome.message : undefined,
       });
       if (!(outcome instanceof GitLabError)) return outcome;
-      // A retry that ran out of budget tells nothing new: the failure that caused it is the answer.
-      if (budget?.aborted && previous) throw previous;
-      const delay = this.retryDelay(req, outcome, attempt, performance.now() - started, call.signal);
+      const delay = this.retryDelay(req, outcome, attempt, end - performance.now(), call.signal);
       if (delay === undefined) throw outcome;
       previous = outcome;
       await sleep(delay, call.signal);
     }
   }
 
+  /**
+   * The answer when time ran out: past the GraphQL request's deadline, UPSTREAM_TIMEOUT; past a GET's retry
+   * budget, the failure that caused the retry, for a cut-off retry tells nothing new.
+   */
+  private outOfTime(end: number, budgetEnd: number, previous: GitLabError | undefined): GitLabError {
+    if (end < budgetEnd) {
+      return new GitLabError('UPSTREAM_TIMEOUT', 'The GraphQL request ran out of time before GitLab answered', undefined, undefined, true, { limit: 'graphqlTimeoutMs' });
+    }
+    return previous ?? new GitLabError('UPSTREAM_TIMEOUT', `GitLab did not answer within ${this.settings.requestTimeoutMs} ms`, undefined, undefined, true, { limit: 'requestTimeoutMs' });
+  }
+
   /** How long to wait before retrying, or undefined when the failure is final. */
-  private retryDelay(req: RestRequest, err: GitLabError, attempt: number, elapsedMs: number, signal?: AbortSignal): number | undefined {
+  private retryDelay(req: RestRequest, err: GitLabError, attempt: number, leftMs: number, signal?: AbortSignal): number | undefined {
     // A write that may have reached GitLab must never be sent twice.
-    if (req.method !== 'GET' || signal?.aborted || attempt >= this.opts.maxAttempts) return undefined;
-    const transient = err.status === undefined ? err.code === 'UPSTREAM_UNAVAILABLE' : RETRYABLE_STATUS.has(err.status);
+    if (req.method !== 'GET' || signal?.aborted || attempt >= this.settings.maxAttempts) return undefined;
+    const transient = err.status === undefined ? err.code === 'UPSTREAM_UNAVAILABLE' && err.transient : RETRYABLE_STATUS.has(err.status);
     if (!transient) return undefined;
     const retryAfterMs = typeof err.extensions.retryAfter === 'number' ? err.extensions.retryAfter * 1000 : 0;
     // Exponential from 25 ms, capped at 1 s, with full jitter around it so that callers do not retry in step.
     const backoff = Math.min(1_000, 25 * 2 ** (attempt - 1));
     const delay = Math.max(retryAfterMs, backoff / 2 + Math.random() * backoff);
-    return elapsedMs + delay <= this.opts.retryBudgetMs ? delay : undefined;
+    return delay <= leftMs ? delay : undefined;
   }
 
-  private async send<T>(req: RestRequest, call: CallContext, signal: AbortSignal | undefined): Promise<RestResponse<T>> {
+  /** One attempt: an exchange, and the same-origin redirects it leads to, all done by `end` (a `performance.now()` time). */
+  private async send<T>(req: RestRequest, call: CallContext, end: number): Promise<RestResponse<T>> {
     const { auth } = call;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth.authorization !== undefined) headers.authorization = auth.authorization;
@@ -178,30 +232,108 @@ export class GitLabClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body);
     }
-    const res = await requestText(this.pool, { method: req.method, path: this.basePath + req.path + queryString(req.query), headers, body }, signal);
-    const { text, headers: responseHeaders } = res;
-    if (res.statusCode >= 200 && res.statusCode < 300) {
-      if (res.statusCode === 204 || text === '') return { status: res.statusCode, body: undefined as T, headers: responseHeaders };
-      return { status: res.statusCode, body: parseJson<T>(text, res.statusCode), headers: responseHeaders };
-    }
-    if ((res.statusCode === 301 || res.statusCode === 302) && req.method === 'GET') {
+    let path = this.basePath + req.path + queryString(req.query);
+    for (let redirects = 0; ; redirects++) {
+      const limits = { timeoutMs: Math.max(1, Math.ceil(end - performance.now())), maxBytes: this.settings.maxResponseBytes };
+      const res = await requestText(this.pool, { method: req.method, path, headers, body }, call.signal, limits);
+      const { text, headers: responseHeaders } = res;
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        if (res.statusCode === 204 || text === '') return { status: res.statusCode, body: undefined as T, headers: responseHeaders };
+        return { status: res.statusCode, body: parseJson<T>(text, res.statusCode), headers: responseHeaders };
+      }
+      if (!((res.statusCode === 301 || res.statusCode === 302) && req.method === 'GET')) throw httpError(res.statusCode, text, responseHeaders);
       const moved = this.sameOriginPath(responseHeaders.location);
-      if (moved !== undefined) return this.send<T>({ ...req, path: moved, query: undefined }, call, signal);
+      if (moved === undefined) {
+        throw new GitLabError('UPSTREAM_UNAVAILABLE', `GitLab answered ${res.statusCode} with a redirect away from its API at ${this.host}${this.basePath}/`, res.statusCode, undefined, false);
+      }
+      if (redirects === this.settings.maxRedirects) {
+        throw new GitLabError('UPSTREAM_UNAVAILABLE', `GitLab redirected more than ${this.settings.maxRedirects} times (the limit gitlabMaxRedirects)`, res.statusCode, undefined, false, {
+          limit: 'gitlabMaxRedirects',
+        });
+      }
+      call.budget?.spend();
+      path = moved;
     }
-    throw httpError(res.statusCode, text, responseHeaders);
   }
 
-  /** GitLab answers a renamed project's old path with a redirect to its id-based URL. */
+  /** GitLab answers a renamed project's old path with a redirect to its id-based URL: followed only below the API's path. */
   private sameOriginPath(location: string | string[] | undefined): string | undefined {
     if (typeof location !== 'string') return undefined;
     const target = new URL(location, this.origin);
-    if (target.origin !== this.origin || !target.pathname.startsWith(this.basePath)) return undefined;
-    return target.pathname.slice(this.basePath.length) + target.search;
+    // The slash keeps /api/v4evil out.
+    if (target.origin !== this.origin || !target.pathname.startsWith(`${this.basePath}/`)) return undefined;
+    return target.pathname + target.search;
+  }
+
+  /** Turns a transport failure into a GitLabError; a GitLabError passes through. */
+  private toGitLabError(err: unknown, method: HttpMethod): GitLabError {
+    if (err instanceof GitLabError) return err;
+    if (err instanceof ResponseTooLargeError) {
+      return new GitLabError(
+        'UPSTREAM_UNAVAILABLE',
+        `GitLab's ${err.statusCode} answer is larger than the ${err.maxBytes} bytes the gateway reads (the limit gitlabMaxResponseBytes)`,
+        err.statusCode,
+        undefined,
+        method !== 'GET',
+        { limit: 'gitlabMaxResponseBytes' },
+      );
+    }
+    if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
+      return new GitLabError('UPSTREAM_TIMEOUT', 'GitLab did not answer in time', undefined, undefined, true);
+    }
+    if (err instanceof Error && err.name === 'AbortError') {
+      return new GitLabError('UPSTREAM_UNAVAILABLE', 'The request was cancelled before GitLab answered', undefined, undefined, method !== 'GET');
+    }
+    const cause = unreachableCause(err);
+    if (cause) {
+      const code = cause.timeout ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE';
+      return new GitLabError(code, `GitLab at ${this.host} could not be reached: ${cause.reason}`, undefined, undefined, false, {}, cause.transient);
+    }
+    return new GitLabError('UPSTREAM_UNAVAILABLE', 'The connection to GitLab failed before it answered', undefined, undefined, true);
   }
 
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+interface UnreachableCause {
+  /** Said to the caller and logged: names the failure, never an address's secrets (there are none in a host name). */
+  reason: string;
+  /** Worth a retry within the same call. */
+  transient: boolean;
+  timeout: boolean;
+}
+
+/** Node's TLS verification failures: a certificate the gateway does not trust. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+/** Why no connection to GitLab could be made, or undefined when one was (or the failure is something else). */
+function unreachableCause(err: unknown): UnreachableCause | undefined {
+  if (err instanceof undiciErrors.ConnectTimeoutError) return { reason: 'the connection timed out', transient: true, timeout: true };
+  // Node tries each address of a name in turn and reports them together: the first says why.
+  const first = err instanceof AggregateError ? err.errors[0] : err;
+  const code = (first as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string') return undefined;
+  // A name that does not exist will not exist in a few milliseconds either; EAI_AGAIN is the resolver failing for now.
+  if (code === 'ENOTFOUND') return { reason: 'DNS name not found (ENOTFOUND)', transient: false, timeout: false };
+  if (code === 'EAI_AGAIN') return { reason: 'DNS lookup failed for now (EAI_AGAIN)', transient: true, timeout: false };
+  if (code === 'ECONNREFUSED') return { reason: 'connection refused (ECONNREFUSED)', transient: true, timeout: false };
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return { reason: `no route to the host (${code})`, transient: true, timeout: false };
+  if (code === 'ETIMEDOUT') return { reason: 'the connection timed out (ETIMEDOUT)', transient: true, timeout: true };
+  if (UNTRUSTED_CERTIFICATE.has(code)) return { reason: `TLS certificate not trusted (${code})`, transient: false, timeout: false };
+  return undefined;
 }
 
 function queryString(query: RestRequest['query']): string {
@@ -264,23 +396,6 @@ function httpError(status: number, text: string, headers: RestResponse<unknown>[
       }
       return new GitLabError('BAD_USER_INPUT', `GitLab rejected the request (${status}${said})`, status, gitlabMessage, false, extensions);
   }
-}
-
-const TIMEOUT_ERRORS = [undiciErrors.HeadersTimeoutError, undiciErrors.BodyTimeoutError, undiciErrors.ConnectTimeoutError];
-
-/** Turns a transport failure into a GitLabError; a GitLabError passes through. */
-function toGitLabError(err: unknown, method: HttpMethod): GitLabError {
-  if (err instanceof GitLabError) return err;
-  if (TIMEOUT_ERRORS.some((type) => err instanceof type)) {
-    const connecting = err instanceof undiciErrors.ConnectTimeoutError;
-    return new GitLabError('UPSTREAM_TIMEOUT', connecting ? 'GitLab could not be reached in time' : 'GitLab did not answer in time', undefined, undefined, !connecting);
-  }
-  if (err instanceof Error && err.name === 'AbortError') {
-    return new GitLabError('UPSTREAM_UNAVAILABLE', 'The request was cancelled before GitLab answered', undefined, undefined, method !== 'GET');
-  }
-  const code = (err as { code?: unknown }).code;
-  const refused = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-  return new GitLabError('UPSTREAM_UNAVAILABLE', refused ? 'GitLab could not be reached' : 'The connection to GitLab failed before it answered', undefined, undefined, !refused);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -7,18 +7,48 @@ export interface TextResponse {
   text: string;
 }
 
+/** What one exchange may cost: none of it is left to the other side. */
+export interface ExchangeLimits {
+  /** From dispatch (the wait for a socket included) to the last body byte. */
+  timeoutMs?: number;
+  /** The longest body read; a longer one is cut off unread. */
+  maxBytes?: number;
+}
+
+/** The exchange did not end within its `timeoutMs`. */
+export class ExchangeTimeoutError extends Error {
+  override name = 'ExchangeTimeoutError';
+  constructor(readonly timeoutMs: number) {
+    super(`no complete answer within ${timeoutMs} ms`);
+  }
+}
+
+/** The answer's body is longer than `maxBytes` (declared so, or found so while reading). */
+export class ResponseTooLargeError extends Error {
+  override name = 'ResponseTooLargeError';
+  constructor(
+    readonly statusCode: number,
+    readonly maxBytes: number,
+  ) {
+    super(`the ${statusCode} answer's body exceeds ${maxBytes} bytes`);
+  }
+}
+
 /**
  * One HTTP exchange whose answer is read whole into a string: what undici's
  * `request()` followed by `body.text()` gives, without the response stream and
  * async resource that `request()` makes for every call (~7 µs of CPU a REST
- * call, docs/benchmarks.md). Timeouts and connection failures reject with
- * undici's own errors; an abort through `signal` rejects with its
- * `RequestAbortedError`, at once, even while the call waits for a socket.
+ * call, docs/benchmarks.md). Connection failures and undici's own timeouts
+ * reject with undici's errors; an abort through `signal` rejects with its
+ * `RequestAbortedError`, and running out of `limits.timeoutMs` with an
+ * `ExchangeTimeoutError`, both at once, even while the call waits for a
+ * socket. A body past `limits.maxBytes` rejects with `ResponseTooLargeError`
+ * as soon as it is known to be one, and the connection is dropped.
  */
-export function requestText(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal?: AbortSignal): Promise<TextResponse> {
+export function requestText(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal?: AbortSignal, limits: ExchangeLimits = {}): Promise<TextResponse> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new errors.RequestAbortedError());
-    dispatcher.dispatch(options, new TextHandler(resolve, reject, signal));
+    dispatcher.dispatch(options, new TextHandler(resolve, reject, signal, limits));
   });
 }
 
@@ -48,23 +78,33 @@ class TextHandler implements Dispatcher.DispatchHandler {
   private statusCode = 0;
   private headers: TextResponse['headers'] = {};
   private readonly chunks: Buffer[] = [];
+  private bytes = 0;
+  private readonly maxBytes: number;
   private settled = false;
   private readonly stopWatching: (() => void) | undefined;
+  private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly resolve: (response: TextResponse) => void,
     private readonly reject: (err: Error) => void,
     signal: AbortSignal | undefined,
+    limits: ExchangeLimits,
   ) {
+    this.maxBytes = limits.maxBytes ?? Infinity;
     this.stopWatching = signal && whenAborted(signal, this.onAbort);
+    // A timer of its own rather than undici's: those bound each wait (for headers, between two body chunks),
+    // not the whole, so a body dripping one byte just inside bodyTimeout would never end.
+    const timeoutMs = limits.timeoutMs;
+    if (timeoutMs !== undefined) this.timer = setTimeout(() => this.fail(new ExchangeTimeoutError(timeoutMs)), timeoutMs);
   }
 
-  private readonly onAbort = () => {
-    const err = new errors.RequestAbortedError();
+  private readonly onAbort = () => this.fail(new errors.RequestAbortedError());
+
+  private fail(err: Error): void {
     // Not yet given a socket: the controller comes later, and aborts at once then.
     this.controller?.abort(err);
     this.settle(err);
-  };
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
@@ -76,10 +116,14 @@ class TextHandler implements Dispatcher.DispatchHandler {
     if (statusCode < 200) return;
     this.statusCode = statusCode;
     this.headers = headers;
+    // A declared length past the cap is refused before a byte of it is read.
+    if (Number(headers['content-length']) > this.maxBytes) this.fail(new ResponseTooLargeError(statusCode, this.maxBytes));
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.chunks.push(chunk);
+    this.bytes += chunk.length;
+    if (this.bytes > this.maxBytes) this.fail(new ResponseTooLargeError(this.statusCode, this.maxBytes));
+    else this.chunks.push(chunk);
   }
 
   onResponseEnd(): void {
@@ -95,6 +139,7 @@ class TextHandler implements Dispatcher.DispatchHandler {
     if (this.settled) return;
     this.settled = true;
     this.stopWatching?.();
+    clearTimeout(this.timer);
     if (err) this.reject(err);
     else this.resolve(response!);
   }

@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { fetch } from 'undici';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
 import { createGateway } from '../../src/app.js';
-import { startStack } from '../helpers/harness.js';
+import type { GatewayOptions } from '../../src/app.js';
+import { encodeGlobalId } from '../../src/schema/global-id.js';
+import { postGraphQL, startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
+import { LogCapture } from '../helpers/log-capture.js';
 import { runBounded } from '../helpers/pool.js';
 
 const maintainer = { token: TOKENS.maintainer };
@@ -147,6 +153,183 @@ describe('GitLab down', () => {
       expect(performance.now() - started).toBeLessThan(1_500);
     } finally {
       await hanging.close();
+    }
+  });
+});
+
+const PROJECT = '{ project(id: "g/p") { name } }';
+const PROJECT_ROUTE = 'GET /projects/:id';
+const TOKENS_ROUTE = 'GET /projects/:id/cluster_agents/:agent_id/tokens';
+
+describe('a GitLab that answers without end', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ gateway: { gitlabMaxResponseBytes: 1_000_000, requestTimeoutMs: 1_000 } });
+  });
+  afterEach(() => {
+    stack.simulator.failNext(0, '500');
+    stack.simulator.resetStats();
+  });
+  afterAll(() => stack.close());
+
+  test.each(['huge-body', 'huge-body-chunked'] as const)('%s: a 50 MB body is cut off at the cap, named in the error, and not asked for again', async (kind) => {
+    stack.simulator.failNext(1, kind, { route: PROJECT_ROUTE }, { hugeBodyBytes: 50_000_000 });
+    const res = await stack.gql(PROJECT, undefined, maintainer);
+    expect(res.errors?.[0]).toMatchObject({
+      message: "GitLab's 200 answer is larger than the 1000000 bytes the gateway reads (the limit gitlabMaxResponseBytes)",
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', limit: 'gitlabMaxResponseBytes', httpStatus: 200 },
+    });
+    expect(stack.simulator.count(PROJECT_ROUTE)).toBe(1);
+    expect((await stack.gql(PROJECT, undefined, maintainer)).data).toEqual({ project: { name: 'P' } });
+  });
+
+  test('a body dripping one byte every 50 ms ends at the REST call timeout, though no gap between bytes comes near it', async () => {
+    stack.simulator.failNext(1, 'drip', { route: PROJECT_ROUTE }, { dripMs: 50 });
+    const started = performance.now();
+    const res = await stack.gql(PROJECT, undefined, maintainer);
+    expect(performance.now() - started).toBeLessThan(1_800);
+    expect(res.errors?.[0]).toMatchObject({ message: 'GitLab did not answer within 1000 ms', extensions: { code: 'UPSTREAM_TIMEOUT', limit: 'requestTimeoutMs' } });
+    expect(stack.simulator.count(PROJECT_ROUTE)).toBe(1);
+  });
+
+  test('a redirect loop is followed 3 times (gitlabMaxRedirects), then it is an error; a renamed project is still followed', async () => {
+    stack.simulator.failNext(100, 'redirect-loop', { route: PROJECT_ROUTE });
+    const res = await stack.gql(PROJECT, undefined, maintainer);
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'GitLab redirected more than 3 times (the limit gitlabMaxRedirects)',
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', limit: 'gitlabMaxRedirects', httpStatus: 302 },
+    });
+    expect(stack.simulator.count(PROJECT_ROUTE)).toBe(4);
+    stack.simulator.failNext(0, '500');
+    stack.simulator.resetStats();
+    expect((await stack.gql('{ project(id: "g/old-name") { name } }', undefined, maintainer)).data).toEqual({ project: { name: 'P' } });
+    expect(stack.simulator.count(PROJECT_ROUTE)).toBe(2);
+  });
+
+  test('a redirect to /api/v4evil, which only starts like the API path, is not followed', async () => {
+    stack.simulator.failNext(1, 'redirect-outside', { route: PROJECT_ROUTE });
+    const res = await stack.gql(PROJECT, undefined, maintainer);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', httpStatus: 302 });
+    expect(res.errors?.[0]?.message).toContain('a redirect away from its API');
+    expect(stack.simulator.counts()).toEqual({ [PROJECT_ROUTE]: 1 });
+  });
+});
+
+describe('one GraphQL request', () => {
+  test('has graphqlTimeoutMs in all: REST calls pending then end as UPSTREAM_TIMEOUT, those still queued are never sent', async () => {
+    const stack = await startStack({ gateway: { graphqlTimeoutMs: 700, requestTimeoutMs: 5_000, maxConcurrentCallsPerRequest: 2 } });
+    try {
+      stack.simulator.failNext(20, 'hang', { route: TOKENS_ROUTE });
+      const started = performance.now();
+      const res = await stack.gql('{ project(id: "g/p") { agents(first: 20) { nodes { tokens { nodes { name } } } } } }', undefined, maintainer);
+      expect(performance.now() - started).toBeLessThan(1_500);
+      expect(res.errors).toHaveLength(20);
+      for (const error of res.errors ?? []) {
+        expect(error).toMatchObject({ message: 'The GraphQL request ran out of time before GitLab answered', extensions: { code: 'UPSTREAM_TIMEOUT', limit: 'graphqlTimeoutMs' } });
+      }
+      expect(stack.simulator.count(TOKENS_ROUTE)).toBe(2);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('makes at most maxRestCallsPerRequest REST calls, retries and redirects counted; past it, QUERY_TOO_COMPLEX', async () => {
+    const stack = await startStack({ gateway: { maxRestCallsPerRequest: 5 } });
+    try {
+      // 1 agent list and 5 token lists: the sixth call is refused.
+      const res = await stack.gql(NESTED, undefined, maintainer);
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors?.[0]).toMatchObject({
+        message: 'This request needs more than the 5 REST calls to GitLab one request may make (the limit maxRestCallsPerRequest)',
+        extensions: { code: 'QUERY_TOO_COMPLEX', limit: 'maxRestCallsPerRequest', maxRestCallsPerRequest: 5 },
+      });
+      expect(stack.simulator.total()).toBe(5);
+
+      // A GET may be tried 8 times: the budget ends it at the fifth attempt.
+      stack.simulator.resetStats();
+      stack.simulator.failNext(10, '503', { route: PROJECT_ROUTE });
+      const retried = await stack.gql(PROJECT, undefined, maintainer);
+      expect(retried.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_COMPLEX']);
+      expect(stack.simulator.total()).toBe(5);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test('a redirect is a REST call of its own', async () => {
+    const stack = await startStack({ gateway: { maxRestCallsPerRequest: 1 } });
+    try {
+      const res = await stack.gql('{ project(id: "g/old-name") { name } }', undefined, maintainer);
+      expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxRestCallsPerRequest' });
+      expect(stack.simulator.total()).toBe(1);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  test("after GitLab's first 401 sends none of its other calls: 50 forged IDs without a token cost the calls in flight, not 50", async () => {
+    const stack = await startStack({ gateway: { maxConcurrentCallsPerRequest: 4 } });
+    try {
+      const ids = Array.from({ length: 50 }, (_, i) => encodeGlobalId('AgentToken', `20/${1_000 + i}/${5_000 + i}`));
+      const started = performance.now();
+      const res = await stack.gql('query($ids: [ID!]!) { nodes(ids: $ids) { id } }', { ids });
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(res.errors).toHaveLength(50);
+      expect(new Set(res.errors?.map((e) => e.extensions?.code))).toEqual(new Set(['UNAUTHENTICATED']));
+      expect(res.errors?.filter((e) => e.message.includes('Not sent'))).toHaveLength(46);
+      expect(stack.simulator.total()).toBe(4);
+      // Only that request: the next one, with its own (good) token, is served.
+      expect((await stack.gql(PROJECT, undefined, maintainer)).data).toEqual({ project: { name: 'P' } });
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
+describe('an unreachable GitLab', () => {
+  async function firstError(gitlabUrl: string, extra: Partial<GatewayOptions> = {}) {
+    const logs = new LogCapture();
+    const gateway = createGateway({ gitlabUrl, logLevel: 'info', logDestination: logs, requestTimeoutMs: 1_500, connectTimeoutMs: 500, ...extra });
+    const url = await gateway.listen(0);
+    let res: Awaited<ReturnType<typeof postGraphQL>>;
+    try {
+      res = await postGraphQL(url, PROJECT, undefined, { token: SECRET });
+    } finally {
+      await gateway.close(100);
+    }
+    expect(logs.text()).not.toContain(SECRET);
+    expect(JSON.stringify(res)).not.toContain(SECRET);
+    return { error: res.errors?.[0], calls: logs.entries().filter((e) => e.msg === 'gitlab call') };
+  }
+  const SECRET = 'glpat-never-to-be-seen-0123456789';
+
+  test('a refused connection names the host and the cause, in the answer and in the log line', async () => {
+    const { error, calls } = await firstError('http://127.0.0.1:9');
+    expect(error).toMatchObject({ message: 'GitLab at 127.0.0.1:9 could not be reached: connection refused (ECONNREFUSED)', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(calls.length).toBeGreaterThan(1); // a GitLab restarting is worth a retry
+    expect(calls.at(-1)).toMatchObject({ errorCode: 'UPSTREAM_UNAVAILABLE', error: error?.message });
+  });
+
+  test('a DNS name that does not resolve says so, and is not retried', async () => {
+    const { error, calls } = await firstError('http://gitlab.invalid');
+    expect(error).toMatchObject({ message: 'GitLab at gitlab.invalid could not be reached: DNS name not found (ENOTFOUND)', extensions: { code: 'UPSTREAM_UNAVAILABLE' } });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ error: error?.message });
+  });
+
+  test('a TLS certificate the gateway does not trust says so, and is not retried', async () => {
+    const fixtures = new URL('../fixtures/tls/', import.meta.url);
+    const server = createHttpsServer({ cert: readFileSync(new URL('client.pem', fixtures)), key: readFileSync(new URL('client-key.pem', fixtures)) }, (_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const { error, calls } = await firstError(`https://127.0.0.1:${port}`);
+      expect(error?.message).toMatch(new RegExp(`^GitLab at 127\\.0\\.0\\.1:${port} could not be reached: TLS certificate not trusted \\([A-Z_]+\\)$`));
+      expect(error?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(calls).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });

@@ -182,6 +182,35 @@ describe('fault injection', () => {
     expect((await call('GET', '/projects/20')).status).toBe(200);
   });
 
+  test.each(['huge-body', 'huge-body-chunked'] as const)('%s: a 200 of valid JSON, exactly as long as asked, its length declared only by huge-body', async (kind) => {
+    sim().failNext(1, kind, { route: 'GET /projects/:id' }, { hugeBodyBytes: 3_000_000 });
+    const res = await call('GET', '/projects/20');
+    expect([res.status, Buffer.byteLength(res.text)]).toEqual([200, 3_000_000]);
+    expect(res.json.padding).toMatch(/^x+$/);
+    expect(res.headers['content-length']).toBe(kind === 'huge-body' ? '3000000' : undefined);
+    expect(sim().requests.map((r) => r.status)).toEqual([200]);
+  });
+
+  test('drip: the real answer, one byte every dripMs, with its length declared', async () => {
+    sim().failNext(1, 'drip', {}, { dripMs: 5 });
+    const started = performance.now();
+    const res = await call('GET', '/projects/25');
+    expect([res.status, res.json.id]).toEqual([200, 25]);
+    // Well over a hundred bytes, 5 ms apart.
+    expect(performance.now() - started).toBeGreaterThan(5 * Buffer.byteLength(res.text) * 0.8);
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(res.text)));
+  });
+
+  test('redirect-loop: a 302 to the very URL asked for; redirect-outside: to the same path below /api/v4evil', async () => {
+    sim().failNext(1, 'redirect-loop');
+    sim().failNext(1, 'redirect-outside');
+    const loop = await call('GET', '/projects/20/cluster_agents?per_page=2');
+    const outside = await call('GET', '/projects/20/cluster_agents?per_page=2');
+    expect([loop.status, loop.headers.location]).toEqual([302, `${sim().url}/api/v4/projects/20/cluster_agents?per_page=2`]);
+    expect([outside.status, outside.headers.location]).toEqual([302, `${sim().url}/api/v4evil/projects/20/cluster_agents?per_page=2`]);
+    expect(sim().requests.map((r) => r.status)).toEqual([302, 302]);
+  });
+
   test('random faults: only on the methods and routes named, at roughly the rate, and the same run for the same seed', async () => {
     const run = async () => {
       sim().setFaults({ rate: 0.4, kinds: ['500', '503'], methods: ['GET'], routes: ['GET /projects/:id'], seed: 99 });

@@ -13,9 +13,12 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    // The abuse suite (attacks on a real process, seconds each) runs once per CI run, on the machine's Node:
-    // .ci/run sets SKIP_HEAVY_TESTS=1 for the runs on the other Nodes.
-    exclude: process.env.SKIP_HEAVY_TESTS === '1' ? ['test/abuse/**', '**/node_modules/**'] : ['**/node_modules/**'],
+    // The abuse suite (attacks on a real process, seconds each) and the production install (an npm ci of its
+    // own) run once per CI run, on the machine's Node: .ci/run sets SKIP_HEAVY_TESTS=1 for the other Nodes.
+    exclude:
+      process.env.SKIP_HEAVY_TESTS === '1'
+        ? ['test/abuse/**', 'test/production/production-install.test.ts', '**/node_modules/**']
+        : ['**/node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,10 +12,14 @@ import type { GatewayContext } from './context.js';
 import { GitLabClient } from './datasources/gitlab-client.js';
 import { graphiqlDefaultQuery } from './graphiql.js';
 import { compiledExecution } from './execution/compiled-execution.js';
-import { rejectBody } from './limits/body-limit.js';
+import { createAdmission } from './http/admission.js';
+import { createCors } from './http/cors.js';
+import { createGraphiQL } from './http/graphiql-assets.js';
+import { probes } from './http/probes.js';
+import { serverTimeouts } from './http/timeouts.js';
 import { queryLimitPlugins } from './limits/query-limits.js';
-import { csrfPrevention, disableIntrospection, persistedOperations } from './limits/request-guards.js';
-import { createLogger } from './observability/logger.js';
+import { codeHttpRefusals, csrfPrevention, disableIntrospection, persistedOperations } from './limits/request-guards.js';
+import { createLogger, flushLogger } from './observability/logger.js';
 import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { recordRequests } from './observability/request-record.js';
@@ -50,9 +53,9 @@ interface ServerContext {
   record: RequestRecord;
 }
 
-/** A caller's X-Request-Id is reused only when it is a plain token: it ends up in logs and in GitLab's. */
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const GRAPHQL_ENDPOINT = '/graphql';
 
+/** Composes the gateway: the GitLab client, yoga and its plugins, and the HTTP layer (src/http) in front of them. */
 export function createGateway(options: GatewayOptions): Gateway {
   const config: Config = { ...DEFAULTS, ...options };
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
@@ -60,12 +63,15 @@ export function createGateway(options: GatewayOptions): Gateway {
   const client = new GitLabClient({
     baseUrl: config.gitlabUrl,
     connectTimeoutMs: config.connectTimeoutMs,
-    headersTimeoutMs: config.requestTimeoutMs,
-    bodyTimeoutMs: config.requestTimeoutMs,
+    requestTimeoutMs: config.requestTimeoutMs,
+    maxResponseBytes: config.gitlabMaxResponseBytes,
+    maxRedirects: config.gitlabMaxRedirects,
     maxAttempts: config.retryAttempts,
     onRestCall: (event) => {
       metrics.restCall(event);
-      logger.info({
+      // The request's own line at info sums its calls up; a line per call is detail for debugging (and ~30% of a nested query's CPU at info).
+      if (!logger.isLevelEnabled('debug')) return;
+      logger.debug({
         msg: 'gitlab call',
         requestId: event.requestId,
         method: event.method,
@@ -74,11 +80,14 @@ export function createGateway(options: GatewayOptions): Gateway {
         durationMs: Math.round(event.durationMs * 10) / 10,
         attempt: event.attempt,
         errorCode: event.errorCode,
+        error: event.errorMessage,
       });
     },
   });
 
   const plugins: Plugin[] = [
+    // First: the record must see the codes it gives.
+    codeHttpRefusals(),
     recordRequests() as Plugin,
     ...(config.compiledExecution ? [compiledExecution((outcome) => metrics.compiledExecution(outcome))] : []),
     csrfPrevention(),
@@ -88,27 +97,25 @@ export function createGateway(options: GatewayOptions): Gateway {
   ];
   const yoga = createYoga<ServerContext, GatewayContext>({
     schema: options.schema ?? subgraphSchema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     landingPage: false,
-    // The body is already bounded before yoga sees it (rejectBody: Content-Length checked, chunked refused),
-    // so yoga's own limit would only pipe every body through a TransformStream: ~0.2 ms of CPU a request
-    // (a third of a one-call query's cost, docs/benchmarks.md).
+    // The body is already bounded and read before yoga sees it (src/http/admission.ts), so yoga's own limit
+    // would only pipe every body through a TransformStream: ~0.2 ms of CPU a request (a third of a one-call
+    // query's cost, docs/benchmarks.md).
     maxRequestBodySize: false,
     plugins,
-    cors: config.corsOrigins.length
-      ? {
-          origin: config.corsOrigins,
-          credentials: true,
-          methods: ['GET', 'POST'],
-          allowedHeaders: ['content-type', 'authorization', 'private-token', 'x-request-id', 'x-graphql-yoga-csrf', 'traceparent'],
-        }
-      : false,
-    context: ({ request, record }) => createContext(client, request, record.requestId, config.maxConcurrentCallsPerRequest),
-    graphiql: config.introspection ? { title: 'agent-gateway', defaultQuery: graphiqlDefaultQuery(options.exampleProject) } : false,
-    // GraphiQL served from the package itself, not a CDN: it works where the gateway cannot reach the internet.
-    // Its page is 9 MB of JavaScript, ~30 MB of heap: loaded on the first visit rather than at start-up, which
-    // takes the idle RSS from ~140 to ~95 MiB and the peak under load down with it (docs/benchmarks.md).
-    renderGraphiQL: async (opts) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(opts),
+    // CORS is answered by src/http/cors.ts: yoga's echoes any origin for `*` and sends `null` for unlisted ones.
+    cors: false,
+    context: ({ request, record }) =>
+      createContext(client, request, {
+        requestId: record.requestId,
+        maxConcurrentCalls: config.maxConcurrentCallsPerRequest,
+        maxRestCallsPerRequest: config.maxRestCallsPerRequest,
+        graphqlTimeoutMs: config.graphqlTimeoutMs,
+        observe: (event) => record.restCalls.add(event),
+      }),
+    // GraphiQL is served by src/http/graphiql-assets.ts, from files rather than one 9 MB string a page load.
+    graphiql: false,
     logging: {
       // yoga says what it is doing several times a request: build the line only when its level is on.
       debug: (...args) => logger.isLevelEnabled('debug') && logger.debug({ msg: 'yoga', detail: args.map(String) }),
@@ -120,62 +127,28 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   let ready = false;
   let draining = false;
-  let inFlight = 0;
+  const cors = createCors(config.corsOrigins);
+  const graphiql = config.introspection
+    ? createGraphiQL({ endpoint: GRAPHQL_ENDPOINT, title: 'agent-gateway', defaultQuery: graphiqlDefaultQuery(options.exampleProject) })
+    : undefined;
+  const probeRoutes = probes(metrics, () => ready && !draining);
+  const admission = createAdmission({
+    config,
+    logger,
+    metrics,
+    draining: () => draining,
+    decorate: cors.apply,
+    serve: (req, res, record) => void yoga(req, res, { record }),
+  });
 
-  function serveGraphQL(req: IncomingMessage, res: ServerResponse): void {
-    const sent = req.headers['x-request-id'];
-    const requestId = typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
-    res.setHeader('x-request-id', requestId);
-    if (draining) res.setHeader('connection', 'close');
-    const rejection = rejectBody(req, config.maxBodyBytes);
-    if (rejection) {
-      logger.warn({ msg: 'request body refused', requestId, status: rejection.status, declaredBytes: req.headers['content-length'], maxBodyBytes: config.maxBodyBytes });
-      refuse(req, res, rejection.status, { connection: 'close' }, rejection.message, { code: 'QUERY_TOO_COMPLEX', limit: 'maxBodyBytes' });
-      return;
-    }
-    // When GitLab slows down, requests pile up; past the cap they are turned away at once, so that memory
-    // (and the heap limit npm start sets) bounds what a flood can cost rather than crashing the process.
-    if (inFlight >= config.maxInFlightRequests) {
-      metrics.turnedAway();
-      logger.warn({ msg: 'request turned away', requestId, inFlight, maxInFlightRequests: config.maxInFlightRequests });
-      const message = `The gateway is serving its maximum of ${config.maxInFlightRequests} requests at once; retry shortly`;
-      refuse(req, res, 503, { 'retry-after': '1' }, message, { code: 'OVERLOADED', retryAfter: 1 });
-      return;
-    }
-    inFlight++;
-    const record: RequestRecord = { requestId, errorCodes: [] };
-    const started = performance.now();
-    // 'close', not 'finish': a request whose client went away never finishes, and it is the one worth a line.
-    res.on('close', () => {
-      inFlight--;
-      const seconds = (performance.now() - started) / 1000;
-      const outcome = res.writableFinished ? (record.errorCodes[0] ?? 'ok') : 'aborted';
-      metrics.graphqlRequest(record.operationName, outcome, seconds);
-      logger.info({
-        msg: 'graphql request',
-        requestId,
-        method: req.method,
-        status: res.writableFinished ? res.statusCode : 'aborted',
-        operationName: record.operationName,
-        errorCodes: record.errorCodes,
-        durationMs: Math.round(seconds * 10_000) / 10,
-      });
-    });
-    void yoga(req, res, { record });
-  }
-
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return sendText(res, 200, 'ok\n');
-    if (path === '/readyz') return ready && !draining ? sendText(res, 200, 'ready\n') : sendText(res, 503, 'not ready\n');
-    if (path === '/metrics') {
-      void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(text);
-      });
-      return;
-    }
-    serveGraphQL(req, res);
+  const server = createServer(serverTimeouts(config), (req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const probe = probeRoutes.get(path);
+    if (probe) return probe(res);
+    if (req.method === 'OPTIONS') return cors.preflight(req, res);
+    if (graphiql?.wantsPage(req, path)) return graphiql.servePage(res);
+    if (graphiql?.serveAsset(req, res, path)) return;
+    admission(req, res);
   });
   server.keepAliveTimeout = 65_000;
 
@@ -207,19 +180,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       clearInterval(sweeper);
       clearTimeout(timer);
       await client.close();
-      logger.flush();
+      await flushLogger(logger);
     },
   };
-}
-
-/** A GraphQL error answer for a request turned away before yoga reads it; its unread body is drained. */
-function refuse(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, message: string, extensions: Record<string, unknown>): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify({ errors: [{ message, extensions }] }));
-  req.resume();
-}
-
-function sendText(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(body);
 }

@@ -1,6 +1,6 @@
 import { DEFAULTS } from './config.js';
 import type { Config } from './config.js';
-import type { CallerAuth, GitLabClient } from './datasources/gitlab-client.js';
+import type { CallerAuth, GitLabClient, RestCallEvent } from './datasources/gitlab-client.js';
 import { GitLabApi } from './datasources/gitlab-api.js';
 import { Loaders } from './datasources/loaders.js';
 import { forwardableTraceparent } from './observability/trace-context.js';
@@ -27,13 +27,15 @@ export function callerAuth(headers: Headers): CallerAuth {
   return auth;
 }
 
-export function createContext(
-  client: GitLabClient,
-  request: Request,
-  requestId: string,
-  maxConcurrentCalls = DEFAULTS.maxConcurrentCallsPerRequest,
-  limits: Partial<RequestLimits> = {},
-): GatewayContext {
+export interface ContextOptions extends Partial<RequestLimits> {
+  requestId: string;
+  maxConcurrentCalls?: number;
+  /** Told of each of the request's REST calls once it has ended. */
+  observe?: (event: RestCallEvent) => void;
+}
+
+export function createContext(client: GitLabClient, request: Request, options: ContextOptions): GatewayContext {
+  const { requestId, maxConcurrentCalls = DEFAULTS.maxConcurrentCallsPerRequest, ...limits } = options;
   const traceparent = forwardableTraceparent(request.headers.get('traceparent'));
   const api = new GitLabApi(
     client,
@@ -44,6 +46,7 @@ export function createContext(
       deadline: performance.now() + (limits.graphqlTimeoutMs ?? DEFAULTS.graphqlTimeoutMs),
       requestId,
       ...(traceparent ? { traceparent } : {}),
+      ...(options.observe ? { observe: options.observe } : {}),
     },
     { maxConcurrentCalls, maxRestCalls: limits.maxRestCallsPerRequest ?? DEFAULTS.maxRestCallsPerRequest },
   );

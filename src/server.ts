@@ -2,6 +2,9 @@ import './production-mode.js';
 import { createGateway } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
+/** Past the grace period: time for close() to end the connections left and write the last log lines. */
+const EXIT_BACKSTOP_MS = 5_000;
+
 /** Process start and stop only: everything else lives in app.ts. */
 async function main(): Promise<void> {
   let config;
@@ -23,6 +26,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     gateway.logger.info({ msg: 'draining', signal, graceMs: config.shutdownGraceMs });
+    // close() ends every connection at the grace period; should anything still hold it, the process goes anyway.
+    setTimeout(() => process.exit(1), config.shutdownGraceMs + EXIT_BACKSTOP_MS).unref();
     gateway.close(config.shutdownGraceMs).then(
       () => process.exit(0),
       () => process.exit(1),

@@ -27,6 +27,8 @@ export interface CallContext {
   requestId?: string;
   /** W3C trace context, propagated to GitLab. */
   traceparent?: string;
+  /** Told of each exchange once it has ended, for the GraphQL request's own summary. */
+  observe?: (event: RestCallEvent) => void;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
@@ -79,13 +81,9 @@ export interface GitLabClientOptions {
   /**
    * One attempt from dispatch (the wait for a socket included) to its last
    * body byte, and the wall-clock budget of all attempts of one GET
-   * (default: the headers timeout, then 15 s).
+   * (default 15 s).
    */
   requestTimeoutMs?: number;
-  /** undici's wait for the headers; until app.ts passes requestTimeoutMs, also its default. */
-  headersTimeoutMs?: number;
-  /** undici's wait between two body chunks. */
-  bodyTimeoutMs?: number;
   /** GET attempts at most (first try included). */
   maxAttempts?: number;
   /** The longest body read from GitLab (8 MB by default); a longer one is an UPSTREAM_UNAVAILABLE error. */
@@ -143,7 +141,7 @@ export class GitLabClient {
     this.origin = url.origin;
     this.host = url.host;
     this.basePath = url.pathname.replace(/\/+$/, '') + API_PREFIX;
-    const requestTimeoutMs = options.requestTimeoutMs ?? options.headersTimeoutMs ?? 15_000;
+    const requestTimeoutMs = options.requestTimeoutMs ?? 15_000;
     this.settings = {
       requestTimeoutMs,
       maxAttempts: options.maxAttempts ?? 8,
@@ -155,8 +153,9 @@ export class GitLabClient {
       connections: options.connections ?? 128,
       connect: { timeout: options.connectTimeoutMs ?? 5_000 },
       keepAliveTimeout: 30_000,
-      headersTimeout: options.headersTimeoutMs ?? requestTimeoutMs,
-      bodyTimeout: options.bodyTimeoutMs ?? requestTimeoutMs,
+      // undici's own timers are only a backstop: each call's deadline (requestText's timer) ends it first.
+      headersTimeout: requestTimeoutMs,
+      bodyTimeout: requestTimeoutMs,
     });
   }
 
@@ -177,7 +176,7 @@ export class GitLabClient {
       call.budget?.settle(outcome);
       const failed = outcome instanceof GitLabError;
       // One shape for every event (absent fields undefined, which JSON leaves out): this runs for every REST call.
-      this.settings.onRestCall?.({
+      const event: RestCallEvent = {
         requestId: call.requestId,
         method: req.method,
         route: req.route,
@@ -186,7 +185,9 @@ export class GitLabClient {
         attempt,
         errorCode: failed ? outcome.code : undefined,
         errorMessage: failed && outcome.gitlabMessage === undefined ? outcome.message : undefined,
-      });
+      };
+      this.settings.onRestCall?.(event);
+      call.observe?.(event);
       if (!(outcome instanceof GitLabError)) return outcome;
       const delay = this.retryDelay(req, outcome, attempt, end - performance.now(), call.signal);
       if (delay === undefined) throw outcome;

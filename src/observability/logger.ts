@@ -78,14 +78,54 @@ export function createLogger(options: { level?: string; destination?: Destinatio
   );
 }
 
+/** A log line nobody can take for this long is given up: at exit, so a stalled stdout cannot keep the process alive. */
+const STALL_LIMIT_MS = 2_000;
+/** Lines held while stdout is stalled; past it new lines are dropped rather than filling the heap. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
 /**
  * Standard output, written about 4 KB at a time and at least once a second:
  * a write per line cost more than the line itself (~30 µs of a REST call's
- * ~110, docs/benchmarks.md). pino flushes what is left when the process exits.
+ * ~110, docs/benchmarks.md). pino writes what is left synchronously at exit;
+ * sonic-boom would retry a full pipe (a log reader that stopped reading)
+ * forever there, so a write stalled for STALL_LIMIT_MS is given up instead.
  */
 function stdoutInBatches(): DestinationStream {
-  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  const timer = setInterval(() => destination.flush(), 1000).unref();
-  destination.on('close', () => clearInterval(timer));
+  let stalledSince: number | undefined;
+  const destination = pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: 4096,
+    maxLength: MAX_BUFFERED_BYTES,
+    periodicFlush: 1000,
+    retryEAGAIN: () => performance.now() - (stalledSince ??= performance.now()) < STALL_LIMIT_MS,
+  });
+  destination.on('write', () => (stalledSince = undefined));
+  // A given-up write or a stdout nobody reads any more (pino's own filter takes EPIPE first): lines are lost, not the process.
+  destination.on('error', () => undefined);
+  // pino's exit flush: a stdout that takes nothing more must not end the process with a stack trace.
+  const flushSync = destination.flushSync.bind(destination);
+  destination.flushSync = () => {
+    try {
+      flushSync();
+    } catch {
+      // what is left cannot be written: the lines are lost, the exit goes on
+    }
+  };
   return destination;
+}
+
+/**
+ * Resolves once every line logged so far has been written, or after
+ * `withinMs`: process.exit would otherwise cut off a write still in progress,
+ * which pino's exit flush does not repeat.
+ */
+export function flushLogger(logger: Logger, withinMs = STALL_LIMIT_MS): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, withinMs);
+    logger.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -4,11 +4,18 @@ import type { CompiledOutcome } from '../execution/compiled-execution.js';
 
 /** Operation names become label values: bounded in shape and in number, so a caller cannot blow up the series count. */
 const MAX_OPERATION_NAMES = 200;
+/**
+ * A name unseen for this long gives its place (and its series) to a new one
+ * when the table is full: long past any scrape interval, so Prometheus has its
+ * last value, and short enough that names a burst of junk took are free again.
+ */
+const OPERATION_IDLE_MS = 10 * 60_000;
 
 /** Prometheus metrics of one gateway: GraphQL requests and the REST calls they made. */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly operations = new Set<string>();
+  /** Label-holding names, least recently seen first, each with the outcomes its series were created for. */
+  private readonly operations = new Map<string, { seenMs: number; outcomes: Set<string> }>();
   private readonly requests = new Counter({
     name: 'graphql_requests_total',
     help: 'GraphQL requests, by operation name and outcome (ok, the first error code, or aborted when the client went away first).',
@@ -36,6 +43,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly refusals = new Counter({
+    name: 'graphql_refusals_total',
+    help: "Requests the gateway's own limits turned away, by error code and the limit (setting) that refused them.",
+    labelNames: ['code', 'limit'] as const,
+    registers: [this.registry],
+  });
+
   private readonly compiledExecutions = new Counter({
     name: 'graphql_compiled_executions_total',
     help: 'Executions by a graphql-jit plan: answered, or rerun by graphql-js because the result had an error.',
@@ -49,24 +63,50 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  private operationLabel(name: string | undefined): string {
+  /**
+   * A name gets a label of its own only once an operation of that name passed
+   * validation and ran: names of documents that do not parse or that the
+   * schema does not have (or that no operation in the document carries) never
+   * take one of the places, whatever their outcome later. A full
+   * table evicts its least recently seen name if that one is idle, so a burst
+   * of names holds places for OPERATION_IDLE_MS, not until restart.
+   */
+  private operationLabel(name: string | undefined, admissible: boolean, outcome: string): string {
     if (!name) return 'anonymous';
     if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'invalid';
-    if (!this.operations.has(name) && this.operations.size >= MAX_OPERATION_NAMES) return 'other';
-    this.operations.add(name);
+    const now = Date.now();
+    let entry = this.operations.get(name);
+    if (entry) this.operations.delete(name);
+    else if (!admissible || !this.makeRoom(now)) return 'other';
+    entry ??= { seenMs: now, outcomes: new Set() };
+    entry.seenMs = now;
+    entry.outcomes.add(outcome);
+    this.operations.set(name, entry);
     return name;
   }
 
-  /** `outcome`: ok, the first error code, or aborted. */
-  graphqlRequest(operationName: string | undefined, outcome: string, seconds: number): void {
-    const operation = this.operationLabel(operationName);
+  private makeRoom(now: number): boolean {
+    if (this.operations.size < MAX_OPERATION_NAMES) return true;
+    const [oldest, entry] = this.operations.entries().next().value!;
+    if (now - entry.seenMs < OPERATION_IDLE_MS) return false;
+    this.operations.delete(oldest);
+    for (const outcome of entry.outcomes) this.requests.remove({ operation: oldest, outcome });
+    this.requestSeconds.remove({ operation: oldest });
+    return true;
+  }
+
+  /** `outcome`: ok, the first error code, or aborted; `executed`: the operation passed validation and ran. */
+  graphqlRequest(operationName: string | undefined, outcome: string, seconds: number, executed = false): void {
+    const operation = this.operationLabel(operationName, executed, outcome);
     this.requests.inc({ operation, outcome });
     this.requestSeconds.observe({ operation }, seconds);
   }
 
-  /** A request turned away before it was read (MAX_IN_FLIGHT_REQUESTS): counted, with no duration to skew the histogram. */
-  turnedAway(): void {
-    this.requests.inc({ operation: 'anonymous', outcome: 'OVERLOADED' });
+  /** One of the gateway's limits said no: in a result's errors, or at the HTTP layer before GraphQL (`http`). */
+  refusal(code: string, limit: string | undefined, http = false): void {
+    this.refusals.inc({ code, limit: limit ?? 'none' });
+    // Refused before it was read: still a request, with no duration to skew the histogram.
+    if (http) this.requests.inc({ operation: 'anonymous', outcome: code });
   }
 
   compiledExecution(outcome: CompiledOutcome): void {

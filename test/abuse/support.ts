@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { fetch } from 'undici';
 import { expect } from 'vitest';
 import { TOKENS, startSimulator } from '../../simulator/src/index.js';
@@ -23,7 +25,8 @@ export interface AbuseStack {
 
 export async function startAbuseStack(env: Record<string, string> = {}, simulatorOptions: SimulatorOptions = {}): Promise<AbuseStack> {
   const simulator = await startSimulator(simulatorOptions);
-  const gateway = await startChildGateway({ GITLAB_URL: simulator.url, LOG_LEVEL: 'warn', ...env });
+  // info: startChildGateway waits for the "listening" line, which a quieter level never writes.
+  const gateway = await startChildGateway({ GITLAB_URL: simulator.url, LOG_LEVEL: 'info', ...env });
   return {
     simulator,
     gateway,
@@ -127,4 +130,26 @@ export async function anonymousPost(url: string, body: unknown, headers: Record<
     json = text;
   }
   return { status: res.status, json };
+}
+
+/** A raw connection to the gateway, for clients no HTTP library would be: slow, or never reading. */
+export function rawConnection(url: string): Promise<Socket> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** What a raw connection received until the server closed it (or `withinMs` passed): its bytes as text, and whether it was closed. */
+export function received(socket: Socket, withinMs: number): Promise<{ text: string; closed: boolean }> {
+  let text = '';
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ text, closed: false }), withinMs);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closed: true });
+    });
+  });
 }

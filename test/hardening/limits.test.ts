@@ -164,12 +164,11 @@ describe('introspection and suggestions', () => {
 });
 
 describe('HTTP hygiene', () => {
-  test('a browser-style simple GET without a preflight header is refused (CSRF)', async () => {
+  test('a browser-style simple GET with neither a token header nor a preflight header is refused (CSRF), with a code', async () => {
     stack.simulator.resetStats();
-    const res = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('{ project(id: "g/p") { name } }')}`, {
-      headers: { authorization: `Bearer ${TOKENS.maintainer}` },
-    });
+    const res = await fetch(`${stack.url}/graphql?query=${encodeURIComponent('{ project(id: "g/p") { name } }')}`);
     expect(res.status).toBe(403);
+    expect(((await res.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
     expect(stack.simulator.total()).toBe(0);
   });
 

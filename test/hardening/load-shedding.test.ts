@@ -33,7 +33,7 @@ test('past the cap, requests get 503 OVERLOADED at once and cost no REST call; t
   for (const res of turnedAway) {
     expect(res.status).toBe(503);
     expect(res.retryAfter).toBe('1');
-    expect(res.body.errors?.[0]?.extensions).toEqual({ code: 'OVERLOADED', retryAfter: 1 });
+    expect(res.body.errors?.[0]?.extensions).toEqual({ code: 'OVERLOADED', limit: 'maxInFlightRequests', retryAfter: 1 });
     expect(res.body.errors?.[0]?.message).toContain('maximum of 3 requests');
   }
   for (const res of await Promise.all(served)) {
@@ -44,6 +44,7 @@ test('past the cap, requests get 503 OVERLOADED at once and cost no REST call; t
 
   const metrics = await (await fetch(`${stack.url}/metrics`)).text();
   expect(metrics).toMatch(/^graphql_requests_total\{operation="anonymous",outcome="OVERLOADED"\} 2$/m);
+  expect(metrics).toMatch(/^graphql_refusals_total\{code="OVERLOADED",limit="maxInFlightRequests"\} 2$/m);
 
   const again = await post();
   expect(again.status).toBe(200);

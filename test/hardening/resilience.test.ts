@@ -289,7 +289,7 @@ describe('one GraphQL request', () => {
 describe('an unreachable GitLab', () => {
   async function firstError(gitlabUrl: string, extra: Partial<GatewayOptions> = {}) {
     const logs = new LogCapture();
-    const gateway = createGateway({ gitlabUrl, logLevel: 'info', logDestination: logs, requestTimeoutMs: 1_500, connectTimeoutMs: 500, ...extra });
+    const gateway = createGateway({ gitlabUrl, logLevel: 'debug', logDestination: logs, requestTimeoutMs: 1_500, connectTimeoutMs: 500, ...extra });
     const url = await gateway.listen(0);
     let res: Awaited<ReturnType<typeof postGraphQL>>;
     try {
@@ -299,6 +299,9 @@ describe('an unreachable GitLab', () => {
     }
     expect(logs.text()).not.toContain(SECRET);
     expect(JSON.stringify(res)).not.toContain(SECRET);
+    const request = logs.entries().find((e) => e.msg === 'graphql request') as { restCalls?: { error?: string } } | undefined;
+    // The cause is on the request's own line (info) as well as on each call's (debug).
+    expect(request?.restCalls?.error).toBe(res.errors?.[0]?.message);
     return { error: res.errors?.[0], calls: logs.entries().filter((e) => e.msg === 'gitlab call') };
   }
   const SECRET = 'glpat-never-to-be-seen-0123456789';

@@ -31,6 +31,12 @@ afterAll(async () => {
 
 test.runIf(existsSync(CHROMIUM) || process.env.CI)('GraphiQL opens on the example query and runs it with the caller\'s token', async () => {
   const page = await browser.newPage();
+  // The page's CSP allows no inline script and no other origin: anything GraphiQL needed beyond that would show here.
+  const violations: string[] = [];
+  await page.exposeFunction('reportViolation', (what: string) => violations.push(what));
+  await page.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) => (window as unknown as { reportViolation(what: string): void }).reportViolation(`${e.violatedDirective} ${e.blockedURI}`)),
+  );
   await page.setExtraHTTPHeaders({ authorization: `Bearer ${TOKENS.maintainer}` });
   await page.goto(`${stack.url}/graphql`);
   await page.getByText('query ProjectAgents').first().waitFor({ timeout: 15_000 });
@@ -39,5 +45,6 @@ test.runIf(existsSync(CHROMIUM) || process.env.CI)('GraphiQL opens on the exampl
   await page.locator('.result-window').getByText('"totalCount": 20').waitFor({ timeout: 15_000 });
   expect(stack.simulator.count('GET /projects/:id/cluster_agents')).toBeGreaterThanOrEqual(1);
   expect(stack.simulator.requests.every((r) => r.token === TOKENS.maintainer)).toBe(true);
+  expect(violations).toEqual([]);
   await page.screenshot({ path: join(tmpdir(), 'graphiql.png') });
 }, 60_000);

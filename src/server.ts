@@ -18,7 +18,17 @@ async function main(): Promise<void> {
     throw err;
   }
   const gateway = createGateway(config);
-  const url = await gateway.listen(config.port, config.host);
+  let url: string;
+  try {
+    url = await gateway.listen(config.port, config.host);
+  } catch (err) {
+    // A port taken or an address not ours is the operator's to fix: one line, not a stack trace.
+    const { code } = err as { code?: string };
+    if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
+    const why = { EADDRINUSE: 'is already in use', EACCES: 'needs privileges this process lacks', EADDRNOTAVAIL: 'is not an address of this machine' }[code];
+    process.stderr.write(`agent-gateway: cannot listen on ${config.host}:${config.port}: the ${code === 'EADDRNOTAVAIL' ? 'host' : 'port'} ${why} (${code}); set PORT or HOST\n`);
+    process.exit(1);
+  }
   gateway.logger.info({ msg: 'listening', url: `${url}/graphql`, port: Number(new URL(url).port), gitlab: config.gitlabUrl });
 
   let stopping = false;

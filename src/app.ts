@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { useDeferStream } from '@graphql-yoga/plugin-defer-stream';
 import { createYoga } from 'graphql-yoga';
 import type { Plugin } from 'graphql-yoga';
 import type { GraphQLSchema } from 'graphql';
@@ -91,6 +92,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     recordRequests() as Plugin,
     ...(config.compiledExecution ? [compiledExecution((outcome) => metrics.compiledExecution(outcome))] : []),
     csrfPrevention(),
+    // @defer and @stream, answered as multipart/mixed or SSE as the client asks (graphql-js executes them: the
+    // compiled plans leave documents with directives alone).
+    useDeferStream() as Plugin,
     ...queryLimitPlugins(config),
     ...(config.introspection ? [] : [disableIntrospection()]),
     ...(config.persistedOperationsFile ? [persistedOperations(config.persistedOperationsFile, config.persistedOperationsOnly)] : []),

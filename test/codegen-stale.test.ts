@@ -12,7 +12,7 @@ import { afterAll, expect, test } from 'vitest';
  */
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '..');
-const INPUTS = ['package.json', 'codegen.ts', 'tsconfig.json', 'schema.graphql', 'subgraph.graphql', 'src', 'scripts', 'test/operations', 'test/generated'];
+const INPUTS = ['package.json', 'codegen.ts', 'tsconfig.json', 'schema.graphql', 'subgraph.graphql', 'src', 'scripts', 'test/operations', 'test/generated', 'examples/frontend/src'];
 const copies: string[] = [];
 afterAll(() => {
   for (const copy of copies) rmSync(copy, { recursive: true, force: true });

@@ -1,4 +1,3 @@
-import { DEFAULTS } from './config.js';
 import type { Config } from './config.js';
 import type { CallerAuth, GitLabClient, RestCallEvent } from './datasources/gitlab-client.js';
 import { GitLabApi } from './datasources/gitlab-api.js';
@@ -27,15 +26,15 @@ export function callerAuth(headers: Headers): CallerAuth {
   return auth;
 }
 
-export interface ContextOptions extends Partial<RequestLimits> {
+export interface ContextOptions extends RequestLimits {
   requestId: string;
-  maxConcurrentCalls?: number;
+  maxConcurrentCalls: number;
   /** Told of each of the request's REST calls once it has ended. */
   observe?: (event: RestCallEvent) => void;
 }
 
 export function createContext(client: GitLabClient, request: Request, options: ContextOptions): GatewayContext {
-  const { requestId, maxConcurrentCalls = DEFAULTS.maxConcurrentCallsPerRequest, ...limits } = options;
+  const { requestId, maxConcurrentCalls, maxRestCallsPerRequest, graphqlTimeoutMs } = options;
   const traceparent = forwardableTraceparent(request.headers.get('traceparent'));
   const api = new GitLabApi(
     client,
@@ -43,12 +42,12 @@ export function createContext(client: GitLabClient, request: Request, options: C
       auth: callerAuth(request.headers),
       signal: request.signal,
       // The deadline runs from here, when yoga has parsed the request: its body is already bounded in time by bodyTimeoutMs.
-      deadline: performance.now() + (limits.graphqlTimeoutMs ?? DEFAULTS.graphqlTimeoutMs),
+      deadline: performance.now() + graphqlTimeoutMs,
       requestId,
       ...(traceparent ? { traceparent } : {}),
       ...(options.observe ? { observe: options.observe } : {}),
     },
-    { maxConcurrentCalls, maxRestCalls: limits.maxRestCallsPerRequest ?? DEFAULTS.maxRestCallsPerRequest },
+    { maxConcurrentCalls, maxRestCalls: maxRestCallsPerRequest },
   );
   return { loaders: new Loaders(api), requestId };
 }

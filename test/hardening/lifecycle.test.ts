@@ -1,5 +1,5 @@
 import { fetch } from 'undici';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { TOKENS, startSimulator } from '../../simulator/src/index.js';
 import type { Simulator } from '../../simulator/src/index.js';
 import { spawnServer, startChildGateway } from '../helpers/child-gateway.js';
@@ -21,11 +21,14 @@ test('SIGTERM during 50 in-flight slow queries: all 50 complete, new requests ar
   const gateway = await startChildGateway({ GITLAB_URL: simulator.url, SHUTDOWN_GRACE_MS: '10000' });
   simulator.setLatency(1_000);
   try {
+    const before = simulator.total();
     const inFlight = Array.from({ length: 50 }, () => query(gateway.url));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // In flight for sure: GitLab has all 50 calls, and answers each a second later.
+    await vi.waitFor(() => expect(simulator.total() - before).toBe(50), { timeout: 5_000, interval: 10 });
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
     gateway.process.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The listener closes in the same turn as this line is written.
+    await vi.waitFor(() => expect(gateway.output()).toContain('"msg":"draining"'), { timeout: 5_000, interval: 10 });
 
     const late = await query(gateway.url).then(
       (res) => res.status,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
 import { startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
@@ -24,8 +24,8 @@ const post = () =>
 test('past the cap, requests get 503 OVERLOADED at once and cost no REST call; the cap frees as requests end', async () => {
   let servedDone = 0;
   const served = [post(), post(), post()].map((p) => p.finally(() => servedDone++));
-  // Let the first three reach the gateway before the rest arrive.
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // The first three hold their slots once GitLab has their calls; only then do the others arrive.
+  await vi.waitFor(() => expect(stack.simulator.count('GET /projects/:id/cluster_agents')).toBe(3), { timeout: 5_000, interval: 10 });
   const turnedAway = await Promise.all([post(), post()]);
   // Answered without waiting for the slow GitLab: none of the served requests has its answer yet.
   expect(servedDone).toBe(0);

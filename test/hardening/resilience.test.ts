@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { fetch } from 'undici';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
 import { createGateway } from '../../src/app.js';
 import type { GatewayOptions } from '../../src/app.js';
 import { encodeGlobalId } from '../../src/schema/global-id.js';
-import { postGraphQL, startStack } from '../helpers/harness.js';
+import { metricValue, postGraphQL, startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 import { LogCapture } from '../helpers/log-capture.js';
 import { runBounded } from '../helpers/pool.js';
@@ -93,10 +93,12 @@ describe('a failing GitLab', () => {
         body: JSON.stringify({ query: '{ project(id: "g/p") { agents(first: 20) { nodes { tokens { nodes { name } } } } } }' }),
         signal: controller.signal,
       }).catch(() => 'aborted');
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Abort once the token lists are under way, two at a time.
+      await vi.waitFor(() => expect(slow.simulator.total()).toBeGreaterThanOrEqual(2), { timeout: 5_000, interval: 10 });
       controller.abort();
       expect(await pending).toBe('aborted');
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      // Once the gateway has counted the request as ended, nothing of it can still make a call.
+      await expect.poll(() => metricValue(slow.url, 'graphql_requests_total', 'operation="anonymous"'), { timeout: 5_000 }).toBe(1);
       // Without the abort, 21 calls would be made (2 at a time, 200 ms each: about 2 s).
       expect(slow.simulator.total()).toBeLessThan(8);
     } finally {

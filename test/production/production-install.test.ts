@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -75,28 +75,37 @@ const query = (url: string) =>
     body: JSON.stringify({ query: `{ project(id: "${PROJECTS.main.path}") { agents(first: 2) { nodes { name } } } }` }),
   }).then(async (res) => ({ status: res.status, body: (await res.json()) as { data?: { project: { agents: { nodes: { name: string }[] } } } } }));
 
-test('the installed image serves a query, then drains an in-flight one on SIGTERM and exits 0', async () => {
-  const [node, ...args] = execCmd(runtime);
-  expect(node).toBe('node');
-  // Only what a container would have: no NODE_ENV, no NODE_OPTIONS, nothing of the test runner's.
-  gateway = spawn(process.execPath, args, {
+/** Starts `command` in the installed directory with only what a container would have, and waits for its listening line. */
+async function startInstalled(command: string, args: string[]) {
+  // No NODE_ENV, no NODE_OPTIONS, nothing of the test runner's.
+  gateway = spawn(command, args, {
     cwd: appDir,
     env: { PATH: process.env.PATH, GITLAB_URL: simulator.url, PORT: '0', HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '10000' },
   });
+  const child = gateway;
   let output = '';
-  const exited = new Promise<number | null>((done) => gateway!.on('exit', (code) => done(code)));
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const url = await new Promise<string>((done, fail) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /"msg":"listening","url":"(http:\/\/[^"]+)\/graphql"/.exec(output);
       if (match) done(match[1]!);
     };
-    gateway!.stdout.on('data', onData);
-    gateway!.stderr.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     void exited.then(() => fail(new Error(`exited before listening: ${output}`)));
   });
+  return { child, url, exited, output: () => output };
+}
 
-  const expected = simulator.agentsOf(PROJECTS.main.id).slice(0, 2).map((agent) => agent.name);
+const firstAgents = () => simulator.agentsOf(PROJECTS.main.id).slice(0, 2).map((agent) => agent.name);
+
+test('the installed image serves a query, then drains an in-flight one on SIGTERM and exits 0', async () => {
+  const [node, ...args] = execCmd(runtime);
+  expect(node).toBe('node');
+  const { child, url, exited, output } = await startInstalled(process.execPath, args);
+
+  const expected = firstAgents();
   const first = await query(url);
   expect(first.status).toBe(200);
   expect(first.body.data?.project.agents.nodes.map((n) => n.name)).toEqual(expected);
@@ -107,13 +116,25 @@ test('the installed image serves a query, then drains an in-flight one on SIGTER
     const inFlight = query(url);
     // SIGTERM once GitLab has the request, so the query is surely in flight.
     while (simulator.total() === before) await new Promise((resolve) => setTimeout(resolve, 20));
-    gateway.kill('SIGTERM');
+    child.kill('SIGTERM');
     const drained = await inFlight;
     expect(drained.status).toBe(200);
     expect(drained.body.data?.project.agents.nodes.map((n) => n.name)).toEqual(expected);
     expect(await exited).toBe(0);
-    expect(output).toContain('"msg":"draining","signal":"SIGTERM"');
+    expect(output()).toContain('"msg":"draining","signal":"SIGTERM"');
   } finally {
     simulator.setLatency(0);
   }
+}, 30_000);
+
+test('`npm start` in a production install runs the built output without a compiler, and SIGTERM reaches node', async () => {
+  // The runtime install has no typescript: `npm start` must not try to build.
+  expect(existsSync(join(appDir, 'node_modules', 'typescript'))).toBe(false);
+  const { child, url, exited, output } = await startInstalled('npm', ['start', '--silent']);
+  const res = await query(url);
+  expect(res.status).toBe(200);
+  expect(res.body.data?.project.agents.nodes.map((n) => n.name)).toEqual(firstAgents());
+  child.kill('SIGTERM');
+  expect(await exited).toBe(0);
+  expect(output()).toContain('"msg":"draining","signal":"SIGTERM"');
 }, 30_000);

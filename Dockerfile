@@ -22,5 +22,5 @@ USER 1000:1000
 EXPOSE 4000
 # Exec form, node itself: it is PID 1 and gets SIGTERM (through npm or a shell
 # it would not), and src/server.ts drains on it. The heap flag is the one
-# docs/operations.md "Deploying" explains; `npm start` would also rebuild.
+# docs/operations.md "Deploying" explains.
 CMD ["node", "--max-old-space-size=128", "dist/src/server.js"]

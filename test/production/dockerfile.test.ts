@@ -36,7 +36,7 @@ test('the runtime stage installs runtime dependencies only, and takes nothing fr
 test('the CMD is node itself (exec form, so it gets SIGTERM), with the heap flag and entry point `npm start` uses', () => {
   const cmd = execCmd(runtime!);
   expect(cmd).toEqual(['node', START_HEAP_FLAG, 'dist/src/server.js']);
-  expect(pkg.scripts.start).toMatch(new RegExp(`&& ${cmd.join(' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
+  expect(pkg.scripts.start).toMatch(new RegExp(`&& exec ${cmd.join(' ').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`));
 });
 
 test('it runs as a numeric non-root user and exposes the default port', () => {

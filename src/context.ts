@@ -1,23 +1,25 @@
 import type { Config } from './config.js';
 import type { CallerAuth, GitLabClient, RestCallEvent } from './datasources/gitlab-client.js';
+import type { CallTracer } from './observability/tracing.js';
 import { GitLabApi } from './datasources/gitlab-api.js';
-import { Loaders } from './datasources/loaders.js';
+import { GitLabData } from './datasources/gitlab-data.js';
 import { forwardableTraceparent } from './observability/trace-context.js';
 
 /** Everything one GraphQL request owns. A new one per request keeps callers apart. */
 export interface GatewayContext {
-  loaders: Loaders;
+  /** The schema's one door to GitLab: its reads, writes and per-request DataLoaders. */
+  gitlab: GitLabData;
   requestId: string;
 }
 
 /** The settings that bound one GraphQL request's REST calls. */
-export type RequestLimits = Pick<Config, 'maxRestCallsPerRequest' | 'graphqlTimeoutMs'>;
+type RequestLimits = Pick<Config, 'maxRestCallsPerRequest' | 'graphqlTimeoutMs'>;
 
 /**
  * The caller's own GitLab credentials, exactly as sent. Only a Bearer
  * `Authorization` is forwarded: any other scheme is not a GitLab token.
  */
-export function callerAuth(headers: Headers): CallerAuth {
+function callerAuth(headers: Headers): CallerAuth {
   const auth: CallerAuth = {};
   const authorization = headers.get('authorization');
   if (authorization !== null && /^bearer\s/i.test(authorization)) auth.authorization = authorization;
@@ -31,6 +33,8 @@ export interface ContextOptions extends RequestLimits {
   maxConcurrentCalls: number;
   /** Told of each of the request's REST calls once it has ended. */
   observe?: (event: RestCallEvent) => void;
+  /** With tracing on: the request's span, parent of a span per REST call attempt. */
+  trace?: CallTracer | undefined;
 }
 
 export function createContext(client: GitLabClient, request: Request, options: ContextOptions): GatewayContext {
@@ -46,8 +50,9 @@ export function createContext(client: GitLabClient, request: Request, options: C
       requestId,
       ...(traceparent ? { traceparent } : {}),
       ...(options.observe ? { observe: options.observe } : {}),
+      ...(options.trace ? { trace: options.trace } : {}),
     },
     { maxConcurrentCalls, maxRestCalls: maxRestCallsPerRequest },
   );
-  return { loaders: new Loaders(api), requestId };
+  return { gitlab: new GitLabData(api), requestId };
 }

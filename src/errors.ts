@@ -32,3 +32,18 @@ export class GatewayError extends GraphQLError {
 export function badUserInput(message: string, extensions: Record<string, unknown> = {}): GatewayError {
   return new GatewayError('BAD_USER_INPUT', message, extensions);
 }
+
+/**
+ * A write that may have reached GitLab and got no answer (a timeout, a
+ * dropped connection). Writes are never sent again, so whether it happened
+ * is unknown; `withHint` says so in the words of whoever knows how to check.
+ */
+export class WriteOutcomeUnknown extends GatewayError {
+  constructor(code: 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE', message: string) {
+    super(code, message, { outcomeUnknown: true });
+  }
+
+  withHint(howToCheck: string): GatewayError {
+    return new GatewayError(this.code, `${this.message}. The write was not retried and may or may not have happened: ${howToCheck}`, { outcomeUnknown: true });
+  }
+}

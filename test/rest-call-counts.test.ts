@@ -9,7 +9,7 @@ import { startStack } from './helpers/harness.js';
 import type { GraphQLResponse, Stack } from './helpers/harness.js';
 
 /**
- * The benchmark's six operations (test/helpers/benchmark-operations/*.graphql, issue 6) make
+ * The benchmark's six operations (test/helpers/benchmark-operations/*.graphql, docs/benchmarks.md) make
  * exactly the fewest REST calls through the gateway, and the direct baseline
  * the benchmark compares the gateway with answers the same JSON with the
  * same calls. A regression in priming, field-aware fetching or page planning

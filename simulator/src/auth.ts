@@ -15,7 +15,7 @@ const presentHeader = (headers: IncomingHttpHeaders, name: string) => {
 
 /**
  * The token a request carries, looked for where GitLab looks and in its order
- * (gitlab-behaviour.md 1.6): `private_token` param, `PRIVATE-TOKEN` header,
+ * (lib/gitlab/auth/auth_finders.rb): `private_token` param, `PRIVATE-TOKEN` header,
  * then OAuth-style `Authorization: Bearer`, `access_token` param, or HTTP
  * Basic with the token as password.
  */

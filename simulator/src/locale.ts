@@ -17,7 +17,7 @@ export type Template =
   | 'has already been taken'
   | 'is not a valid URL';
 
-/** locale/de/gitlab.po, config/locales/de.yml and validate_url's de.yml (gitlab-behaviour.md 8.1). */
+/** locale/de/gitlab.po, config/locales/de.yml and validate_url's de.yml. */
 const CATALOGUES: Record<string, Record<Template, string>> = {
   de: {
     'An agent can have only two active tokens at a time': 'Ein Agent kann jeweils nur zwei aktive Token haben',

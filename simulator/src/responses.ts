@@ -21,7 +21,7 @@ function rubyInspect(messages: string[]): string {
   return `[${messages.map((m) => JSON.stringify(m)).join(', ')}]`;
 }
 
-/** GitLab's error answers, each exactly as lib/api/helpers.rb and api.rb render it (gitlab-behaviour.md 1.1). */
+/** GitLab's error answers, each exactly as lib/api/helpers.rb and api.rb render it. */
 export const fail = {
   unauthorized: () => error(401, { message: '401 Unauthorized' }),
   forbidden: () => error(403, { message: '403 Forbidden' }),

@@ -3,7 +3,7 @@
  * `SimState` holds the same records. Field names follow GitLab's columns.
  */
 
-/** GitLab's access levels (gitlab-behaviour.md 4). */
+/** GitLab's access levels (lib/gitlab/access.rb). */
 export const ACCESS = { guest: 10, reporter: 20, developer: 30, maintainer: 40, owner: 50 } as const;
 
 /** User id (a JSON key, so a string) → access level. */

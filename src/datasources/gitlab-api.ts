@@ -2,36 +2,10 @@ import pLimit from 'p-limit';
 import type { LimitFunction } from 'p-limit';
 import { RequestCallBudget } from './call-budget.js';
 import type { CallContext, GitLabClient, HttpMethod, RestRequest } from './gitlab-client.js';
-import type { Agent, AgentToken, Page, ProjectDetails, ProjectKey, UrlConfiguration } from './models.js';
-import {
-  toAgent,
-  toAgentToken,
-  toPage,
-  toProjectDetails,
-  toUrlConfiguration,
-} from './rest-mapping.js';
+import type { Page, PageRequest } from '../offset-pagination.js';
+import type { Agent, AgentToken, NewUrlConfiguration, ProjectDetails, ProjectKey, UrlConfiguration } from './models.js';
+import { toAgent, toAgentToken, toPage, toProjectDetails, toUrlConfiguration } from './rest-mapping.js';
 import type { RestAgent, RestAgentToken, RestProject, RestUrlConfiguration } from './rest-mapping.js';
-
-export interface PageRequest {
-  page: number;
-  perPage: number;
-}
-
-export interface NewUrlConfiguration {
-  url: string;
-  clientCert?: string | null;
-  clientKey?: string | null;
-  caCert?: string | null;
-  tlsHost?: string | null;
-}
-
-/**
- * REST calls one GraphQL request may have in flight at once: enough for the
- * widest level of a first-page query (20 agents × 2 tokens, each needing its
- * own GET for `lastUsedAt`) to go out together, few enough that one query
- * cannot take the whole pool.
- */
-export const DEFAULT_MAX_CONCURRENT_CALLS = 64;
 
 /** What one GraphQL request's REST calls may take of GitLab. */
 export interface CallLimits {

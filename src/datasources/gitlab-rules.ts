@@ -1,16 +1,18 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { GitLabError } from './gitlab-client.js';
+import type { NewUrlConfiguration } from './models.js';
 
 /**
- * GitLab's own validation rules for the writes (gitlab-behaviour.md 3.3,
- * 3.12, 8), giving GitLab's own (English) messages, so that a bad input is
- * refused before a round trip; and the reading of GitLab's 400s, whatever
- * language they come in.
+ * GitLab's own validation rules for the writes (app/models/clusters/agent.rb,
+ * app/models/clusters/agents/url_configuration.rb and the check constraints
+ * of db/structure.sql), giving GitLab's own (English) messages, so that a bad
+ * input is refused before a round trip; and the reading of GitLab's 400s,
+ * whatever language they come in.
  */
 
 /** Which input attribute a GitLab message is about, and what kind of problem it is. */
-export type RuleCode = 'INVALID_INPUT' | 'NAME_TAKEN' | 'TOKEN_LIMIT_REACHED' | 'URL_CONFIGURATION_EXISTS';
+type RuleCode = 'INVALID_INPUT' | 'NAME_TAKEN' | 'TOKEN_LIMIT_REACHED' | 'URL_CONFIGURATION_EXISTS';
 export type Attribute = 'name' | 'description' | 'url' | 'client_cert' | 'client_key' | 'ca_cert' | 'tls_host' | 'agent';
 
 export interface Problem {
@@ -50,14 +52,6 @@ export function agentNameProblems(name: string): Problem[] {
   problems.push(...tooLong('Name', 'name', name, 63));
   if (!AGENT_NAME.test(name)) problems.push(problem(AGENT_NAME_FORMAT, 'name'));
   return problems;
-}
-
-export interface UrlConfigurationFields {
-  url: string;
-  clientCert?: string | null;
-  clientKey?: string | null;
-  caCert?: string | null;
-  tlsHost?: string | null;
 }
 
 function isCertificate(pem: string): boolean {
@@ -100,7 +94,7 @@ function isHost(value: string): boolean {
  * The model does not mirror them, so above them GitLab's INSERT fails and it
  * answers 500; the gateway refuses them instead.
  */
-const COLUMN_LIMITS: [string, Attribute, keyof UrlConfigurationFields, number][] = [
+const COLUMN_LIMITS: [string, Attribute, keyof NewUrlConfiguration, number][] = [
   ['Url', 'url', 'url', 2048],
   ['Tls host', 'tls_host', 'tlsHost', 2048],
   ['Ca cert', 'ca_cert', 'caCert', 16384],
@@ -115,7 +109,7 @@ const COLUMN_LIMITS: [string, Attribute, keyof UrlConfigurationFields, number][]
  * there, and a `client_cert` without `client_key` is silently dropped for
  * JWT, though the caller clearly wanted mTLS. Both are refused.
  */
-export function urlConfigurationProblems(input: UrlConfigurationFields): Problem[] {
+export function urlConfigurationProblems(input: NewUrlConfiguration): Problem[] {
   const problems: Problem[] = [];
   if (!isAgentUrl(input.url)) problems.push(problem(`Url is not a valid URL: ${URL_SCHEMES}`, 'url'));
   if (input.caCert && !isCertificate(input.caCert)) problems.push(problem('Ca cert must be a valid PEM certificate', 'ca_cert'));
@@ -180,8 +174,9 @@ function modelProblem(write: Write, message: string): Problem {
 /**
  * The problems in a 400 from a write, or null when the error is not one the
  * caller can fix by changing the input. The words are GitLab's, in the
- * caller's language; the meaning is read from the shape, which holds in
- * every language (gitlab-behaviour.md 1.1, 8.1): `bad_request!` renders a
+ * caller's language (lib/api/helpers.rb sets the locale from the caller's
+ * `preferred_language`); the meaning is read from the shape, which holds in
+ * every language: `bad_request!` (lib/api/helpers.rb) renders a
  * model's errors as a Ruby array inside the string (`400 Bad request -
  * ["A", "B"]`) and a service's single string plainly, and Grape's parameter
  * errors carry no `400 Bad request - ` at all.

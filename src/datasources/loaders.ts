@@ -1,26 +1,17 @@
 import DataLoader from 'dataloader';
-import type { GitLabApi, PageRequest } from './gitlab-api.js';
+import { MAX_PER_PAGE } from '../offset-pagination.js';
+import type { Page, PageRequest } from '../offset-pagination.js';
+import type { GitLabApi } from './gitlab-api.js';
 import { missingRecord } from './not-found.js';
-import { MAX_PER_PAGE } from './page-plan.js';
-import type { Agent, AgentToken, Page, ProjectDetails, ProjectIdentity, ProjectKey, UrlConfiguration } from './models.js';
+import type { Agent, AgentKey, AgentToken, ProjectDetails, ProjectIdentity, ProjectKey, TokenKey, UrlConfiguration, UrlConfigurationKey } from './models.js';
 
-interface AgentKey {
-  projectId: number;
-  agentId: number;
-}
 interface AgentLookup {
   project: ProjectKey;
   agentId: number;
 }
-interface TokenKey extends AgentKey {
-  tokenId: number;
-}
-interface UrlConfigurationKey extends AgentKey {
-  id: number;
-}
 
 /** One cache key for a project, whether it was named by id or by (case-insensitive) full path. */
-export function projectCacheKey(project: ProjectKey): string {
+function projectCacheKey(project: ProjectKey): string {
   return typeof project === 'number' ? String(project) : project.toLowerCase();
 }
 
@@ -69,7 +60,7 @@ export class Loaders {
     cacheKeyFn: agentLookupKey,
   });
 
-  readonly tokenPages = loader<AgentKey & PageRequest, Page<AgentToken>>(
+  private readonly tokenPages = loader<AgentKey & PageRequest, Page<AgentToken>>(
     (k) => `${agentKey(k)}@${pageKey(k)}`,
     ({ projectId, agentId, ...page }) => this.api.listTokens(projectId, agentId, page),
   );
@@ -90,7 +81,7 @@ export class Loaders {
     ({ projectId, agentId, id }) => this.api.getUrlConfiguration(projectId, agentId, id),
   );
 
-  constructor(readonly api: GitLabApi) {}
+  constructor(private readonly api: GitLabApi) {}
 
   /** All agents asked for in one tick, grouped by project so each group costs the fewest calls. */
   private async loadAgents(keys: readonly AgentLookup[]): Promise<(Agent | Error)[]> {
@@ -195,18 +186,18 @@ export class Loaders {
     return typeof project === 'number' ? project : this.knownProjectIdentity(project)?.id;
   }
 
-  primeProject(project: ProjectDetails): void {
+  private primeProject(project: ProjectDetails): void {
     this.primeProjectIdentity(project);
     this.projectDetails.prime(project.id, project).prime(project.fullPath, project);
   }
 
-  primeProjectIdentity(project: ProjectIdentity): void {
+  private primeProjectIdentity(project: ProjectIdentity): void {
     if (this.projectIdentities.has(String(project.id))) return;
     this.projectIdentities.set(String(project.id), project);
     this.projectIdentities.set(project.fullPath.toLowerCase(), project);
   }
 
-  primeAgent(agent: Agent): void {
+  private primeAgent(agent: Agent): void {
     this.primeProjectIdentity(agent.project);
     this.agent.prime({ project: agent.projectId, agentId: agent.id }, agent);
   }
@@ -228,5 +219,11 @@ export class Loaders {
   /** A token whose every field, `lastUsedAt` included, is known (it came from a single GET or a create). */
   primeToken(token: AgentToken): void {
     this.token.prime({ projectId: token.projectId, agentId: token.agentId, tokenId: token.id }, token);
+  }
+
+  /** An agent's one URL configuration, just created. */
+  primeUrlConfiguration(agent: AgentKey, config: UrlConfiguration): void {
+    this.urlConfigurations.prime(agent, [config]);
+    this.urlConfiguration.prime({ ...agent, id: config.id }, config);
   }
 }

@@ -34,7 +34,7 @@ export interface Agent {
   project: ProjectIdentity;
 }
 
-export type AgentTokenStatus = 'active' | 'revoked';
+type AgentTokenStatus = 'active' | 'revoked';
 
 export interface AgentToken {
   kind: 'AgentToken';
@@ -62,12 +62,25 @@ export interface UrlConfiguration {
   tlsHost: string | null;
 }
 
-/** One page of an offset-paginated list. */
-export interface Page<T> {
-  items: T[];
-  /** `X-Total`; null when GitLab leaves it out (over 10,000 rows). */
-  total: number | null;
-  page: number;
-  perPage: number;
-  hasNextPage: boolean;
+/** An agent's address: the numbers of its REST path. */
+export interface AgentKey {
+  projectId: number;
+  agentId: number;
+}
+
+export interface TokenKey extends AgentKey {
+  tokenId: number;
+}
+
+export interface UrlConfigurationKey extends AgentKey {
+  id: number;
+}
+
+/** A receptive agent's endpoint and, for mTLS, its certificates, as the caller gives them. */
+export interface NewUrlConfiguration {
+  url: string;
+  clientCert?: string | null;
+  clientKey?: string | null;
+  caCert?: string | null;
+  tlsHost?: string | null;
 }

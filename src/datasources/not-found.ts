@@ -1,8 +1,10 @@
 import { GitLabError } from './gitlab-client.js';
 
 /*
- * GitLab's 404s say different things in nearly the same words
- * (gitlab-behaviour.md, trap 1); these tell them apart.
+ * GitLab's 404s say different things in nearly the same words: a finder's
+ * miss is `ActiveRecord::RecordNotFound`, rescued in lib/api/api.rb as
+ * `404 Not found`; `not_found!` in lib/api/helpers.rb says `404 Not Found`.
+ * These tell them apart.
  */
 
 /** A finder missed: no such agent, token or URL configuration under this project (`404 Not found`, lower-case f). */

@@ -1,4 +1,5 @@
-import type { Agent, AgentToken, Page, ProjectDetails, ProjectIdentity, UrlConfiguration } from './models.js';
+import type { Page, PageRequest } from '../offset-pagination.js';
+import type { Agent, AgentToken, ProjectDetails, ProjectIdentity, UrlConfiguration } from './models.js';
 import type { RestResponse } from './gitlab-client.js';
 
 /**
@@ -6,7 +7,7 @@ import type { RestResponse } from './gitlab-client.js';
  * Timestamps are kept as GitLab wrote them, offset included: an instance
  * renders them in its own time zone.
  */
-export interface RestProjectIdentity {
+interface RestProjectIdentity {
   id: number;
   description: string | null;
   name: string;
@@ -52,7 +53,7 @@ export interface RestUrlConfiguration {
   tls_host?: string | null;
 }
 
-export function toProjectIdentity(p: RestProjectIdentity): ProjectIdentity {
+function toProjectIdentity(p: RestProjectIdentity): ProjectIdentity {
   return {
     kind: 'Project',
     id: p.id,
@@ -117,7 +118,7 @@ function header(res: RestResponse<unknown>, name: string): string | undefined {
 }
 
 /** Reads GitLab's offset-pagination headers (`X-Total`, `X-Next-Page`, ...). */
-export function toPage<R, T>(res: RestResponse<R[]>, requested: { page: number; perPage: number }, map: (item: R) => T): Page<T> {
+export function toPage<R, T>(res: RestResponse<R[]>, requested: PageRequest, map: (item: R) => T): Page<T> {
   const total = header(res, 'x-total');
   const next = header(res, 'x-next-page');
   const perPage = Number(header(res, 'x-per-page'));

@@ -2,7 +2,7 @@ import { Kind, getNamedType, getNullableType, getOperationAST, isCompositeType, 
 import type { DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLField, GraphQLSchema, SelectionSetNode, ValueNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from '../errors.js';
-import { DEFAULT_PAGE_SIZE } from '../schema/offset-connection.js';
+import { DEFAULT_PAGE_SIZE, isConnectionField } from '../offset-pagination.js';
 
 export interface CostLimits {
   maxCost: number;
@@ -10,7 +10,7 @@ export interface CostLimits {
 }
 
 /** Why a query is refused; `cost` is a lower bound, as the walk stops once past the limit. */
-export type Refusal = { limit: 'maxCost'; cost: number } | { limit: 'maxNodeIds'; ids: number };
+type Refusal = { limit: 'maxCost'; cost: number } | { limit: 'maxNodeIds'; ids: number };
 
 /** A query's cost when within the limits, else why it is refused; whether a variable's value went into it. */
 export type Measure = ({ cost: number; refusal?: undefined } | { cost?: undefined; refusal: Refusal }) & { readsVariables: boolean };
@@ -24,8 +24,8 @@ class Stop {
 
 /**
  * What a query may cost GitLab. Every field counts 1; a field that fans out
- * counts its own 1 plus its selection times its fan-out: a connection (a
- * field taking `first`/`last`) by its window, a field given a list argument
+ * counts its own 1 plus its selection times its fan-out: a connection (as
+ * the schema marks it) by its window, a field given a list argument
  * (`nodes(ids:)`, `_entities(representations:)`) by the list's length, which
  * is where a variable's list counts. So `agents(first: 100) { nodes {
  * tokens(first: 100) { … } } }` costs about 10,000, the objects it could
@@ -71,8 +71,7 @@ export function measureQuery(
 
   const fanOut = (field: GraphQLField<unknown, unknown>, node: FieldNode, parent: GraphQLCompositeType): number => {
     let fan = 1;
-    const connection = field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
-    if (connection) {
+    if (isConnectionField(field)) {
       const sizes = (node.arguments ?? []).filter((arg) => arg.name.value === 'first' || arg.name.value === 'last').map((arg) => intValue(arg.value) ?? DEFAULT_PAGE_SIZE);
       fan = Math.max(fan, ...(sizes.length ? sizes : [DEFAULT_PAGE_SIZE]));
     }

@@ -21,10 +21,10 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    // Node ids are resolved by nodeId (node-id.ts); these keep any t.globalID or t.arg.globalID on the same encoding.
+    // Node ids are resolved by nodeObject (node.ts); these keep any t.globalID or t.arg.globalID on the same encoding.
     encodeGlobalID: encodeGlobalId,
     decodeGlobalID: decodeGlobalId,
-    // node and nodes are src/schema/node.ts's own: one malformed ID must not fail the whole list.
+    // node and nodes are src/schema/query.ts's own: one malformed ID must not fail the whole list.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
     nodeTypeOptions: { description: 'An object with an opaque global ID, which `Query.node` resolves without knowing its type.' },

@@ -1,3 +1,4 @@
+import type { ProjectKey } from '../datasources/gitlab-data.js';
 import { badUserInput } from '../errors.js';
 
 /**
@@ -53,8 +54,30 @@ export function globalIdOf<T extends NodeTypeName>(typename: T, parts: IdParts<T
   return encodeGlobalId(typename, PARTS[typename].map((name) => (parts as Record<string, number>)[name]).join('/'));
 }
 
+/** `Query.project(id:)` takes a global ID, a numeric id or a full path. */
+export function parseProjectKey(id: string, argument = 'id'): ProjectKey {
+  const invalid = () =>
+    badUserInput(`${argument} must be a Project ID, a numeric project id or a full path such as "group/project"`, { argument });
+  if (/^\d{1,15}$/.test(id)) return Number(id);
+  if (id.includes('/')) {
+    const path = id.replace(/^\/+|\/+$/g, '');
+    if (!path.includes('/') || path.split('/').includes('')) throw invalid();
+    return path;
+  }
+  let decoded: ReturnType<typeof decodeGlobalId>;
+  try {
+    decoded = decodeGlobalId(id);
+  } catch {
+    throw invalid();
+  }
+  if (decoded.typename !== 'Project') {
+    throw badUserInput(`${argument} must identify a Project, but "${id}" is the ID of ${withArticle(decoded.typename)}`, { argument });
+  }
+  return idParts('Project', decoded.id).projectId;
+}
+
 /** "an Agent", "a Project", "a UrlConfiguration" (said "you-"): the type names of this API, as a message says them. */
-export function withArticle(typename: string): string {
+function withArticle(typename: string): string {
   return `${/^[AEIO]/.test(typename) ? 'an' : 'a'} ${typename}`;
 }
 

@@ -1,12 +1,12 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import { answerEntitiesOneByOne } from './entities.js';
-import './node.js';
-import './project.js';
-import './agent.js';
+// In the order of schema.graphql: each module adds its types and fields as it is imported.
+import './query.js';
 import './agent-token.js';
 import './url-configuration.js';
-import './user-error.js';
+import './agent.js';
+import './project.js';
 import './agent-mutations.js';
 import './agent-token-mutations.js';
 import './url-configuration-mutations.js';

@@ -1,41 +1,67 @@
+import type { FieldMap, ObjectRef } from '@pothos/core';
 import type { GatewayContext } from '../context.js';
 import { builder } from './builder.js';
-import { decodeGlobalId, idParts } from './global-id.js';
-import { projectRef } from './project.js';
+import { decodeGlobalId, globalIdOf, idParts, parseGlobalId } from './global-id.js';
+import type { IdParts, NodeTypeName } from './global-id.js';
 
-/**
- * Loads any object from its global ID through the request's loaders. The ID
- * itself says which REST call to make, so a malformed one costs no call.
- */
-export async function loadNode(globalId: string, { loaders }: GatewayContext): Promise<object> {
-  const { typename, id } = decodeGlobalId(globalId);
-  switch (typename) {
-    case 'Project':
-      return projectRef((await loaders.projectIdentity(idParts('Project', id).projectId)).id);
-    case 'Agent': {
-      const { projectId, agentId } = idParts('Agent', id);
-      return loaders.agent.load({ project: projectId, agentId });
-    }
-    case 'AgentToken':
-      return loaders.token.load(idParts('AgentToken', id));
-    case 'UrlConfiguration':
-      return loaders.urlConfiguration.load(idParts('UrlConfiguration', id));
-  }
+type Types = typeof builder.$inferSchemaTypes;
+
+interface NodeObjectOptions<T, N extends NodeTypeName> {
+  description: string;
+  /** The numbers of the object's global ID; a promise only when one must be fetched. */
+  id: (value: T, context: GatewayContext) => IdParts<N> | Promise<IdParts<N>>;
+  /** The object from its global ID's numbers: what `node` and `nodes` resolve. */
+  load: (id: IdParts<N>, context: GatewayContext) => Promise<T>;
+  fields: (t: PothosSchemaTypes.ObjectFieldBuilder<Types, T>) => FieldMap;
+  /** Makes the type a federation entity; by default keyed by `id` alone and resolved as `load` resolves it. */
+  entity?: (ref: ObjectRef<Types, T>) => void;
 }
 
-builder.queryFields((t) => ({
-  node: t.field({
-    type: builder.nodeInterfaceRef(),
-    nullable: true,
-    description: 'Any object by its global ID. Null, with an error, when GitLab has no such object for the caller.',
-    args: { id: t.arg.id({ required: true, description: 'A global ID any object of this API handed out.' }) },
-    resolve: (_root, { id }, context) => loadNode(String(id), context),
-  }),
-  nodes: t.field({
-    type: [builder.nodeInterfaceRef()],
-    nullable: { list: false, items: true },
-    description: 'Objects by global ID, in the order asked. Each one that cannot be loaded is null, with its own error; the rest are unaffected.',
-    args: { ids: t.arg.idList({ required: true, description: 'Global IDs, at most MAX_NODE_IDS (100 by default) per request.' }) },
-    resolve: (_root, { ids }, context) => ids.map((id) => loadNode(String(id), context)),
-  }),
-}));
+const loaders = new Map<NodeTypeName, (id: string, context: GatewayContext) => Promise<object>>();
+
+/**
+ * An object type implementing `Node`: its `id` field, its `isTypeOf` (every
+ * value the datasources hand up carries its `kind`), how `node` loads it and
+ * how federation resolves it, declared once. Pothos's `builder.node` declares
+ * `id` through `t.globalID`, whose resolver is async, so every object with an
+ * `id` completed through a promise: 13% of executing (b) and 38% of a
+ * 100-agent page (docs/benchmarks.md). Here a promise is made only when the
+ * ID's numbers must be fetched.
+ */
+export function nodeObject<T extends object, N extends NodeTypeName>(ref: ObjectRef<Types, T>, typename: N, options: NodeObjectOptions<T, N>): void {
+  builder.objectType(ref, {
+    description: options.description,
+    interfaces: [builder.nodeInterfaceRef()],
+    isTypeOf: (value) => (value as { kind?: unknown }).kind === typename,
+    fields: (t) => ({
+      id: t.id({
+        description: 'Opaque global ID.',
+        resolve: (value, _args, context) => {
+          const parts = options.id(value, context);
+          return parts instanceof Promise ? parts.then((resolved) => globalIdOf(typename, resolved)) : globalIdOf(typename, parts);
+        },
+      }),
+      ...options.fields(t),
+    }),
+  });
+  loaders.set(typename, (id, context) => options.load(idParts(typename, id), context));
+  const entity =
+    options.entity ??
+    ((entityRef: ObjectRef<Types, T>) =>
+      builder.asEntity(entityRef, {
+        key: builder.selection<{ id: string }>('id'),
+        // Async, so that a malformed ID fails its own representation, not the whole `_entities` list.
+        resolveReference: async ({ id }, context) => options.load(parseGlobalId(id, typename), context),
+      }));
+  entity(ref);
+}
+
+/**
+ * Loads any object from its global ID. The ID itself says which REST call to
+ * make, so a malformed one costs no call; async, so that it fails only its
+ * own entry of `nodes`.
+ */
+export async function loadNode(globalId: string, context: GatewayContext): Promise<object> {
+  const { typename, id } = decodeGlobalId(globalId);
+  return loaders.get(typename)!(id, context);
+}

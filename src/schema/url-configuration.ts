@@ -1,12 +1,8 @@
-import type { UrlConfiguration } from '../datasources/models.js';
 import { builder } from './builder.js';
-import { parseGlobalId } from './global-id.js';
-import { nodeId } from './node-id.js';
-import { AgentRef } from './agent.js';
+import { nodeObject } from './node.js';
+import { AgentRef, UrlConfigurationRef } from './refs.js';
 
-export const UrlConfigurationRef = builder.objectRef<UrlConfiguration>('UrlConfiguration');
-
-export const UrlConfigurationAuthEnum = builder.enumType('UrlConfigurationAuth', {
+const UrlConfigurationAuthEnum = builder.enumType('UrlConfigurationAuth', {
   description: 'How GitLab authenticates to a receptive agent.',
   values: {
     JWT: { description: 'GitLab generated a key pair and authenticates with a JWT; `publicKey` is set.' },
@@ -14,12 +10,11 @@ export const UrlConfigurationAuthEnum = builder.enumType('UrlConfigurationAuth',
   } as const,
 });
 
-builder.objectType(UrlConfigurationRef, {
+nodeObject(UrlConfigurationRef, 'UrlConfiguration', {
   description: 'Where GitLab reaches a receptive agent, and how it authenticates.',
-  interfaces: [builder.nodeInterfaceRef()],
-  isTypeOf: (value) => (value as { kind?: unknown }).kind === 'UrlConfiguration',
+  id: (config) => ({ projectId: config.projectId, agentId: config.agentId, id: config.id }),
+  load: (key, { gitlab }) => gitlab.urlConfiguration(key),
   fields: (t) => ({
-    id: t.id({ description: 'Opaque global ID.', resolve: nodeId('UrlConfiguration', (config) => `${config.projectId}/${config.agentId}/${config.id}`) }),
     databaseId: t.exposeInt('id', { description: "GitLab's numeric URL configuration id." }),
     url: t.exposeString('url', { description: 'The agent endpoint, `grpc://` or `grpcs://`.' }),
     authMethod: t.field({
@@ -34,12 +29,7 @@ builder.objectType(UrlConfigurationRef, {
     agent: t.field({
       type: AgentRef,
       description: 'The receptive agent this configuration reaches.',
-      resolve: (config, _args, { loaders }) => loaders.agent.load({ project: config.projectId, agentId: config.agentId }),
+      resolve: (config, _args, { gitlab }) => gitlab.agent({ projectId: config.projectId, agentId: config.agentId }),
     }),
   }),
-});
-
-builder.asEntity(UrlConfigurationRef, {
-  key: builder.selection<{ id: string }>('id'),
-  resolveReference: async ({ id }, { loaders }) => loaders.urlConfiguration.load(parseGlobalId(id, 'UrlConfiguration')),
 });

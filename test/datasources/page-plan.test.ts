@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_PER_PAGE, planPages } from '../../src/datasources/page-plan.js';
+import { MAX_PER_PAGE, planPages } from '../../src/offset-pagination.js';
 
 /** Every plan that covers rows [start, end): the fewest pages, then the fewest rows, is what planPages must return. */
 function bestByHand(start: number, end: number) {

@@ -78,7 +78,7 @@ describe('abusive documents', () => {
   });
 });
 
-describe('what a request may cost, counted with its variables (issue 15)', () => {
+describe('what a request may cost, counted with its variables', () => {
   const ids = (n: number, id = 'x') => Array.from({ length: n }, () => id);
 
   test('nodes(ids:) with 101 IDs in a variable: QUERY_TOO_COMPLEX naming maxNodeIds, no REST call; 100 pass the limit', async () => {

@@ -9,7 +9,7 @@ const measure = (query: string, variables: Record<string, unknown> = {}, limits:
   measureQuery(subgraphSchema, parse(query), undefined, variables, limits);
 
 const ids = (n: number) => Array.from({ length: n }, () => 'x');
-/** `nodes(ids: $ids)` under 30 aliases, each agent with its tokens: the attack of issue 15 at the size of its variable. */
+/** `nodes(ids: $ids)` under 30 aliases, each agent with its tokens: a query whose cost is all in its variable's size. */
 const aliasedTokens = (aliases: number) =>
   `query($ids: [ID!]!) { ${Array.from({ length: aliases }, (_, i) => `a${i}: nodes(ids: $ids) { ... on Agent { tokens { nodes { name } } } }`).join(' ')} }`;
 /** Fragment i spreads fragment i + 1 twice: 2^levels expansions in a document of a few hundred bytes per level. */

@@ -5,7 +5,7 @@ import { startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 
 /**
- * Real GitLab, in every language and at every edge (gitlab-behaviour.md 8):
+ * Real GitLab, in every language and at every edge:
  * classification that does not depend on English, limits only GitLab's
  * database enforces, `tls_host` as GitLab's parser reads it, and timestamps
  * in the instance's time zone.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
-import { cursorFor } from '../../src/schema/offset-connection.js';
+import { cursorFor } from '../../src/offset-pagination.js';
 import { startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 import { gitlabGet } from '../helpers/gitlab-rest.js';

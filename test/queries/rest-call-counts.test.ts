@@ -4,7 +4,7 @@ import { startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 
 /**
- * The fewest REST calls a query can need, issued together (issue 2): a
+ * The fewest REST calls a query can need, issued together (README.md, "Example queries and their REST cost"): a
  * regression in priming, batching or concurrency fails here. The benchmark
  * operations (a)-(f) have their exact counts in test/rest-call-counts.test.ts.
  */

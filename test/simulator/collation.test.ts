@@ -6,7 +6,7 @@ import type { Stack } from '../helpers/harness.js';
 
 /**
  * GitLab orders agents by name under the database collation, which follows
- * the OS locale (gitlab-behaviour.md 8.7). Under glibc's en_US.UTF-8 '-' is
+ * the OS locale (app/finders/clusters/agents_finder.rb orders by name). Under glibc's en_US.UTF-8 '-' is
  * ignored until a tie, so `a-z` sorts after `aa099`, where code-point order
  * (JavaScript's, and `C`'s) puts it first.
  */

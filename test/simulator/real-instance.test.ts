@@ -4,7 +4,7 @@ import { client, sharedSimulator } from './client.js';
 
 /**
  * What a real instance does that a simulator easily misses
- * (gitlab-behaviour.md 8): the caller's language, limits only the database
+ * (read in GitLab's CE+EE source): the caller's language, limits only the database
  * enforces, routable secrets, EE's `is_receptive`, the instance time zone.
  */
 const { sim, call } = sharedSimulator();

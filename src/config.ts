@@ -1,4 +1,10 @@
-import { DEFAULT_MAX_CONCURRENT_CALLS } from './datasources/gitlab-api.js';
+/**
+ * REST calls one GraphQL request may have in flight at once: enough for the
+ * widest level of a first-page query (20 agents × 2 tokens, each needing its
+ * own GET for `lastUsedAt`) to go out together, few enough that one query
+ * cannot take the whole pool.
+ */
+const DEFAULT_MAX_CONCURRENT_CALLS = 64;
 
 /** A start-up setting that is wrong: its message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -9,9 +15,22 @@ export interface Config {
   gitlabUrl: string;
   port: number;
   host: string;
+  /** When set, /metrics is served on this port (same host) and no longer on `port`. */
+  metricsPort: number | undefined;
   /** SIGTERM: how long in-flight requests may take to finish. */
   shutdownGraceMs: number;
   connectTimeoutMs: number;
+  /**
+   * Connections to GitLab, shared by all requests: over HTTP/1.1 each carries one call at a time, so this caps the
+   * REST calls in flight at once; over HTTP/2 each carries up to 100.
+   */
+  gitlabConnections: number;
+  /**
+   * `auto`: HTTP/2 when GitLab offers it in the TLS handshake (ALPN), else HTTP/1.1; `off` (the default): HTTP/1.1.
+   * Off by default because undici's HTTP/2 costs about twice the CPU per call (docs/benchmarks.md), and the
+   * gateway is CPU-bound before GitLab's connections are.
+   */
+  gitlabHttp2: 'auto' | 'off';
   /** One REST call from start to its last body byte, waiting for a socket included; also the retry budget of a GET. */
   requestTimeoutMs: number;
   /** One GraphQL request from its arrival to its answer: REST calls still pending then are cancelled. */
@@ -110,14 +129,26 @@ function origins(env: Env, name: string): string[] {
   return list;
 }
 
+/** Unset: /metrics stays on PORT. */
+function metricsPort(env: Env, port: number): number | undefined {
+  if (!env.METRICS_PORT?.trim()) return undefined;
+  const value = integer(env, 'METRICS_PORT', 0, 0, 65535, 'a port number');
+  if (value !== 0 && value === port) throw new ConfigError(`METRICS_PORT must differ from PORT (${port}): unset it to serve /metrics on PORT`);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const requestTimeoutMs = integer(env, 'GITLAB_TIMEOUT_MS', 15_000, 1, 600_000, 'milliseconds');
+  const port = integer(env, 'PORT', 4000, 0, 65535, 'a port number');
   return {
     gitlabUrl: url(env, 'GITLAB_URL', 'https://gitlab.com'),
-    port: integer(env, 'PORT', 4000, 0, 65535, 'a port number'),
+    port,
     host: env.HOST?.trim() || '0.0.0.0',
+    metricsPort: metricsPort(env, port),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 25_000, 0, 600_000, 'milliseconds'),
     connectTimeoutMs: integer(env, 'GITLAB_CONNECT_TIMEOUT_MS', 5_000, 1, 600_000, 'milliseconds'),
+    gitlabConnections: integer(env, 'GITLAB_CONNECTIONS', 128, 1, 10_000, 'a count'),
+    gitlabHttp2: oneOf(env, 'GITLAB_HTTP2', 'off', ['auto', 'off']) as Config['gitlabHttp2'],
     requestTimeoutMs,
     graphqlTimeoutMs: integer(env, 'GRAPHQL_TIMEOUT_MS', 30_000, 1, 600_000, 'milliseconds'),
     gitlabMaxResponseBytes: integer(env, 'GITLAB_MAX_RESPONSE_BYTES', 8_000_000, 1_000, 1_000_000_000, 'a size in bytes'),

@@ -1,7 +1,8 @@
 import { GatewayError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
-import { Pool, errors as undiciErrors } from './undici.js';
+import { Pool, errors as undiciErrors, multiplexOnHttp2 } from './undici.js';
 import { ExchangeTimeoutError, ResponseTooLargeError, requestText } from './request-text.js';
+import type { CallTracer } from '../observability/tracing.js';
 
 /** The caller's own credentials, forwarded to GitLab exactly as they arrived. */
 export interface CallerAuth {
@@ -27,6 +28,8 @@ export interface CallContext {
   requestId?: string;
   /** W3C trace context, propagated to GitLab. */
   traceparent?: string;
+  /** With tracing on: a span per attempt, whose own traceparent GitLab gets instead. */
+  trace?: CallTracer;
   /** Told of each exchange once it has ended, for the GraphQL request's own summary. */
   observe?: (event: RestCallEvent) => void;
 }
@@ -75,8 +78,12 @@ export interface CallBudget {
 export interface GitLabClientOptions {
   /** Base URL of the GitLab instance, without `/api/v4`. */
   baseUrl: string;
-  /** Keep-alive sockets to GitLab, shared by all requests. */
+  /** Keep-alive connections to GitLab, shared by all requests (128 by default). */
   connections?: number;
+  /** Offer HTTP/2 in the TLS handshake of an https GitLab URL (false by default); GitLab's answer decides. */
+  http2?: boolean;
+  /** PEM certificates trusted for GitLab instead of Node's own list (a test GitLab's self-signed one); operators set NODE_EXTRA_CA_CERTS. */
+  ca?: string;
   connectTimeoutMs?: number;
   /**
    * One attempt from dispatch (the wait for a socket included) to its last
@@ -149,9 +156,11 @@ export class GitLabClient {
       maxRedirects: options.maxRedirects ?? 3,
       onRestCall: options.onRestCall,
     };
+    const offerHttp2 = (options.http2 ?? false) && url.protocol === 'https:';
     this.pool = new Pool(this.origin, {
       connections: options.connections ?? 128,
-      connect: { timeout: options.connectTimeoutMs ?? 5_000 },
+      connect: { timeout: options.connectTimeoutMs ?? 5_000, ...(options.ca === undefined ? {} : { ca: options.ca }) },
+      ...(offerHttp2 ? { allowH2: true, factory: multiplexOnHttp2 } : {}),
       keepAliveTimeout: 30_000,
       // undici's own timers are only a backstop: each call's deadline (requestText's timer) ends it first.
       headersTimeout: requestTimeoutMs,
@@ -170,7 +179,8 @@ export class GitLabClient {
       const attemptStarted = performance.now();
       if (attemptStarted >= end) throw this.outOfTime(end, budgetEnd, previous);
       call.budget?.spend();
-      const outcome = await this.send<T>(req, call, end).catch((err: unknown) =>
+      const span = call.trace?.startAttempt(req, attempt);
+      const outcome = await this.send<T>(req, call, end, span?.traceparent ?? call.traceparent).catch((err: unknown) =>
         err instanceof ExchangeTimeoutError ? this.outOfTime(end, budgetEnd, previous) : this.toGitLabError(err, req.method),
       );
       call.budget?.settle(outcome);
@@ -186,6 +196,7 @@ export class GitLabClient {
         errorCode: failed ? outcome.code : undefined,
         errorMessage: failed && outcome.gitlabMessage === undefined ? outcome.message : undefined,
       };
+      span?.end(event);
       this.settings.onRestCall?.(event);
       call.observe?.(event);
       if (!(outcome instanceof GitLabError)) return outcome;
@@ -221,13 +232,13 @@ export class GitLabClient {
   }
 
   /** One attempt: an exchange, and the same-origin redirects it leads to, all done by `end` (a `performance.now()` time). */
-  private async send<T>(req: RestRequest, call: CallContext, end: number): Promise<RestResponse<T>> {
+  private async send<T>(req: RestRequest, call: CallContext, end: number, traceparent: string | undefined): Promise<RestResponse<T>> {
     const { auth } = call;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth.authorization !== undefined) headers.authorization = auth.authorization;
     if (auth.privateToken !== undefined) headers['private-token'] = auth.privateToken;
     if (call.requestId !== undefined) headers['x-request-id'] = call.requestId;
-    if (call.traceparent !== undefined) headers.traceparent = call.traceparent;
+    if (traceparent !== undefined) headers.traceparent = traceparent;
     let body: string | undefined;
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';

@@ -38,9 +38,9 @@ test('every environment variable is one src/config.ts reads, with a value it acc
   expect(config.port).toBe(Number(env.PORT));
 });
 
-test('the container port is the one the gateway listens on, and the probes hit its real routes on it', () => {
+test('the container ports are the ones the gateway listens on, and the probes hit its real routes on the main one', () => {
   const routes = readFileSync(join(ROOT, 'src/http/probes.ts'), 'utf8');
-  expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([config.port]);
+  expect(container.ports.map((p: { containerPort: number }) => p.containerPort)).toEqual([config.port, config.metricsPort]);
   expect(config.port).toBe(DEFAULTS.port);
   expect(container.readinessProbe.httpGet.path).toBe('/readyz');
   expect(container.livenessProbe.httpGet.path).toBe('/healthz');
@@ -49,6 +49,15 @@ test('the container port is the one the gateway listens on, and the probes hit i
     expect(port(probe.httpGet.port)).toBe(config.port);
   }
   expect(port(byKind('Service').spec.ports[0].targetPort)).toBe(config.port);
+});
+
+test('metrics are scraped from their own port, which the Service does not expose', () => {
+  const annotations = deployment.spec.template.metadata.annotations;
+  expect(readFileSync(join(ROOT, 'src/http/probes.ts'), 'utf8')).toContain("'/metrics'");
+  expect(port('metrics')).toBe(config.metricsPort);
+  expect(config.metricsPort).not.toBe(config.port);
+  expect(annotations).toEqual({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(config.metricsPort), 'prometheus.io/path': '/metrics' });
+  expect(byKind('Service').spec.ports.map((p: { targetPort: string | number }) => port(p.targetPort))).toEqual([config.port]);
 });
 
 test('the kubelet waits longer than the preStop pause plus the drain plus the process exit backstop', () => {

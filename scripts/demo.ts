@@ -41,8 +41,9 @@ try {
   process.exit(1);
 }
 
-const simulator = await startSimulator({ seed, latencyMs: Number(process.env.DEMO_LATENCY_MS ?? 0) });
-const gateway = createGateway({ ...config, gitlabUrl: simulator.url, exampleProject: DEMO.project });
+// DEMO_TLS=1: GitLab over HTTPS with a certificate of its own, trusted by this gateway alone (with GITLAB_HTTP2=auto, over HTTP/2).
+const simulator = await startSimulator({ seed, latencyMs: Number(process.env.DEMO_LATENCY_MS ?? 0), tls: process.env.DEMO_TLS === '1' });
+const gateway = createGateway({ ...config, gitlabUrl: simulator.url, gitlabCa: simulator.ca, exampleProject: DEMO.project });
 const url = await gateway.listen(config.port, config.host === '0.0.0.0' ? '127.0.0.1' : config.host);
 
 process.stdout.write(`

@@ -1,10 +1,16 @@
 /** Child process: the GitLab simulator (test seed), its counters answered over IPC. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startSimulator, testSeed } from '../../simulator/src/index.js';
 import { childArgs, cpuMs, serveParent } from '../lib/ipc.js';
 
 const args = childArgs();
-const sim = await startSimulator({ seed: testSeed(), latencyMs: Number(args.latencyMs ?? 0) });
+const sim = await startSimulator({ seed: testSeed(), latencyMs: Number(args.latencyMs ?? 0), tls: args.tls === 'true' });
+/** With TLS, its certificate in a file, for the other children's NODE_EXTRA_CA_CERTS. */
+const caFile = sim.ca === undefined ? undefined : join(mkdtempSync(join(tmpdir(), 'bench-simulator-')), 'ca.pem');
+if (caFile) writeFileSync(caFile, sim.ca!);
 
 /** Resets the counters once no call is in flight and none has arrived for `quietMs`: the previous run is over. */
 async function settle(quietMs: number): Promise<{ waitedMs: number }> {
@@ -25,7 +31,7 @@ async function settle(quietMs: number): Promise<{ waitedMs: number }> {
 }
 
 serveParent(
-  { url: sim.url },
+  { url: sim.url, caFile },
   {
     setLatency: (latency) => {
       const { ms, jitterMs } = latency as { ms: number; jitterMs: number };

@@ -3,8 +3,12 @@
  * gateway against it by hand:
  *   tsx simulator/src/cli.ts --port 8080 --seed simulator/seeds/demo.json --latency 20
  * Without --seed it serves the test fixture (tokens `glpat-maintainer`, ...).
+ * With --tls it serves HTTPS (HTTP/2 or HTTP/1.1, as the client offers) and
+ * writes its self-signed certificate to a file for NODE_EXTRA_CA_CERTS.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSimulator } from './index.js';
 import type { Seed } from './index.js';
@@ -17,6 +21,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0' },
     jitter: { type: 'string', default: '0' },
     'public-url': { type: 'string' },
+    tls: { type: 'boolean', default: false },
   },
 });
 
@@ -28,8 +33,14 @@ const simulator = await startSimulator({
   latencyMs: Number(values.latency),
   latencyJitterMs: Number(values.jitter),
   publicUrl: values['public-url'],
+  tls: values.tls,
 });
 process.stdout.write(`GitLab simulator listening on ${simulator.url} (API: ${simulator.url}/api/v4)\n`);
+if (simulator.ca !== undefined) {
+  const caFile = join(mkdtempSync(join(tmpdir(), 'gitlab-simulator-')), 'ca.pem');
+  writeFileSync(caFile, simulator.ca);
+  process.stdout.write(`Its certificate: ${caFile} (run the gateway with NODE_EXTRA_CA_CERTS=${caFile})\n`);
+}
 const stop = () => void simulator.close().then(() => process.exit(0));
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

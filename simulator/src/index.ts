@@ -6,17 +6,15 @@ import { Latency } from './latency.js';
 import { RateLimiter } from './rate-limit.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import type { Seed, SeedAgent, SeedToken } from './seed.js';
+import { createSecureSimulatorServer } from './secure-server.js';
 import { createSimulatorServer } from './server.js';
 import type { ServerControls } from './server.js';
 import { SimState } from './state.js';
 import { Stats } from './stats.js';
+import { selfSignedCertificate } from './tls.js';
 import type { RecordedRequest } from './stats.js';
 
-export type { Members, Seed, SeedAgent, SeedGroup, SeedProject, SeedToken, SeedUrlConfiguration, SeedUser } from './seed.js';
-export { ACCESS } from './seed.js';
-export type { FaultConfig, FaultFilter, FaultKind, FaultShape } from './faults.js';
-export type { RateLimitConfig } from './rate-limit.js';
-export type { RecordedRequest } from './stats.js';
+export type { Seed } from './seed.js';
 export { SimState } from './state.js';
 export { AGENTS, PROJECTS, RENAMED_PATH, TOKENS, USERS, testSeed } from './fixtures.js';
 
@@ -35,12 +33,19 @@ export interface SimulatorOptions {
   rateLimit?: RateLimitConfig | null;
   /** The GitLab URL that Link and Location headers name; the listening address by default. */
   publicUrl?: string;
+  /**
+   * HTTPS with a self-signed certificate made at start (`ca`), HTTP/2 to a client that offers it in ALPN and
+   * HTTP/1.1 otherwise; plain HTTP/1.1 by default.
+   */
+  tls?: boolean;
 }
 
 /** A GitLab `/api/v4` for the cluster-agent routes, on a real socket. */
 export interface Simulator {
-  /** e.g. http://127.0.0.1:PORT, no trailing slash; the API is at url + '/api/v4'. */
+  /** e.g. http://127.0.0.1:PORT (https:// with `tls`), no trailing slash; the API is at url + '/api/v4'. */
   url: string;
+  /** With `tls`: the PEM certificate a client must trust (it is its own CA). */
+  ca: string | undefined;
   port: number;
   /** The live data: read it to compute expectations, change it to set up a case. */
   state: SimState;
@@ -82,7 +87,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     rateLimiter: options.rateLimit ? new RateLimiter(options.rateLimit) : null,
     publicUrl: () => options.publicUrl?.replace(/\/+$/, '') ?? url,
   };
-  const server = createSimulatorServer(controls);
+  const certificate = options.tls ? selfSignedCertificate() : undefined;
+  const secure = certificate && createSecureSimulatorServer(controls, certificate);
+  const plain = secure ? undefined : createSimulatorServer(controls);
+  const server = secure?.server ?? plain!;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -93,10 +101,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const address = server.address() as AddressInfo;
   // Bound to every interface, it is still reached over loopback.
   const host = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
-  url = `http://${address.family === 'IPv6' ? `[${host}]` : host}:${address.port}`;
+  url = `${secure ? 'https' : 'http'}://${address.family === 'IPv6' ? `[${host}]` : host}:${address.port}`;
 
   return {
     url,
+    ca: certificate?.cert,
     port: address.port,
     state,
     requests: stats.requests,
@@ -119,7 +128,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
-        server.closeAllConnections();
+        (secure ?? plain!).closeAllConnections();
       }),
   };
 }

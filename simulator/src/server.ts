@@ -177,7 +177,7 @@ async function respond(req: IncomingMessage, target: Target, user: SeedUser | un
 }
 
 /** Faults, then the rate limiter, then GitLab itself: each request is recorded, whatever answers it. */
-export function createSimulatorServer(controls: ServerControls): Server {
+export function simulatorListener(controls: ServerControls): (req: IncomingMessage, res: ServerResponse) => void {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const target = parseTarget(req);
     const { method, route, path, search } = target;
@@ -190,6 +190,7 @@ export function createSimulatorServer(controls: ServerControls): Server {
       token,
       requestId: header(req, 'x-request-id'),
       traceparent: header(req, 'traceparent'),
+      httpVersion: req.httpVersion,
       startedAt: Date.now(),
       endedAt: 0,
     };
@@ -237,12 +238,16 @@ export function createSimulatorServer(controls: ServerControls): Server {
     else send(res, reply, fault?.kind === 'slow-body' ? fault.shape.slowBodyMs : 0, () => finish(answer.status));
   }
 
-  const server = createServer((req, res) => {
+  return (req, res) => {
     handle(req, res).catch((err: unknown) => {
       console.error(err);
       if (!res.headersSent) res.writeHead(500).end();
     });
-  });
+  };
+}
+
+export function createSimulatorServer(controls: ServerControls): Server {
+  const server = createServer(simulatorListener(controls));
   // Keep-alive well beyond Node's 5 s default, so benchmarks reuse their sockets.
   server.keepAliveTimeout = 60_000;
   server.headersTimeout = 65_000;

@@ -55,7 +55,7 @@ describe('request accounting', () => {
     expect([sim().total(), sim().count('GET /projects/:id'), sim().count('GET /nothing')]).toEqual([14, 1, 0]);
   });
 
-  test('the log: method, route, path and query, status, the token as sent, request ids, and timing', async () => {
+  test('the log: method, route, path and query, status, the token as sent, request ids, HTTP version, and timing', async () => {
     const started = Date.now();
     await call('GET', '/projects/g%2Fp/cluster_agents?per_page=2', { token: TOKENS.developer, headers: { 'x-request-id': 'req-1', traceparent: '00-abc-def-01' } });
     await call('GET', '/projects/20', { token: 'glpat-wrong' });
@@ -68,6 +68,7 @@ describe('request accounting', () => {
         token: TOKENS.developer,
         requestId: 'req-1',
         traceparent: '00-abc-def-01',
+        httpVersion: '1.1',
         startedAt: expect.any(Number),
         endedAt: expect.any(Number),
       },

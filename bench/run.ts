@@ -21,7 +21,7 @@ import { childNodeArgs, cpuMs, runChildrenFrom, startChild, startScriptNodeArgs 
 import type { ChildHandle } from './lib/ipc.js';
 import { drive } from './lib/load.js';
 import type { Target } from './lib/load.js';
-import { checkTargets, latencyLabel, medianCells } from './lib/results.js';
+import { checkTargets, latencyLabel, medianCells, targetCpuMsPerOp } from './lib/results.js';
 import type { BenchResults, Cell, Machine, MemoryResults, OperationInfo, TargetCheck } from './lib/results.js';
 import { markdownTable, printTable, printTargets, updateDocs } from './lib/report.js';
 import { renderChart } from './lib/chart.js';
@@ -40,8 +40,13 @@ const HELP = `npm run bench [-- options]
   --jit-warmup <s>      before the first round, each loaded target drives each operation this long, not
                         measured: V8 goes on compiling hot code for tens of seconds of load (BENCH_JIT_WARMUP, 10)
   --unloaded <n>        operations per one-connection run at latencies > 0 (BENCH_UNLOADED, 40; 0 = none)
+  --gitlab-tls          the simulator serves HTTPS (self-signed, trusted through NODE_EXTRA_CA_CERTS), HTTP/2 to
+                        whoever offers it: the gateway as GITLAB_HTTP2 says, the direct baseline HTTP/1.1; no straight
+                        target (BENCH_GITLAB_TLS=1)
   --out <dir>           where latest.json, latest.svg and memory.json go (BENCH_OUT, bench/results, not committed)
   --write-docs          also rewrite the numbers in docs/benchmarks.md (and its chart, docs/benchmarks.svg)
+  --tracing             the gateway traces every request (OTEL_TRACES_SAMPLER=always_on, OTLP http/protobuf unless
+                        OTEL_EXPORTER_OTLP_PROTOCOL says http/json) to a sink process that discards the spans
   --tsx                 run the children through tsx instead of transpiled JavaScript on plain Node
   --memory              the RSS check instead: (b) at 32 connections for 60 s, then 60 s idle
   --memory-duration <s> (BENCH_MEMORY_DURATION, 60)
@@ -64,8 +69,10 @@ const { values: flags } = parseArgs({
     warmup: { type: 'string' },
     'jit-warmup': { type: 'string' },
     unloaded: { type: 'string' },
+    'gitlab-tls': { type: 'boolean', default: false },
     out: { type: 'string' },
     'write-docs': { type: 'boolean', default: false },
+    tracing: { type: 'boolean', default: false },
     tsx: { type: 'boolean', default: false },
     memory: { type: 'boolean', default: false },
     'memory-duration': { type: 'string' },
@@ -107,6 +114,7 @@ const settings = {
   warmupS: number(setting(flags.warmup, 'BENCH_WARMUP', '1'), '--warmup', 0),
   jitWarmupS: number(setting(flags['jit-warmup'], 'BENCH_JIT_WARMUP', '10'), '--jit-warmup', 0),
   unloadedOps: number(setting(flags.unloaded, 'BENCH_UNLOADED', '40'), '--unloaded', 0),
+  gitlabTls: flags['gitlab-tls'] || setting(undefined, 'BENCH_GITLAB_TLS', '') === '1',
   out: setting(flags.out, 'BENCH_OUT', 'bench/results'),
   memoryDurationS: number(setting(flags['memory-duration'], 'BENCH_MEMORY_DURATION', '60'), '--memory-duration', 1),
   memoryAfterS: number(setting(flags['memory-after'], 'BENCH_MEMORY_AFTER', '60'), '--memory-after', 1),
@@ -114,6 +122,8 @@ const settings = {
   memoryLatencyMs: number(setting(flags['memory-latency'], 'BENCH_MEMORY_LATENCY', '0'), '--memory-latency', 0),
 };
 for (const kind of settings.targets) if (!TARGET_KINDS.includes(kind)) throw new Error(`unknown target "${kind}" (${TARGET_KINDS.join(', ')})`);
+// The load generator would have to trust the simulator's certificate, and it is this process.
+if (settings.gitlabTls) settings.targets = settings.targets.filter((kind) => kind !== 'straight');
 for (const id of settings.ops) if (!OPERATIONS.some((op) => op.id === id)) throw new Error(`unknown operation "${id}" (a..f)`);
 const operations = OPERATIONS.filter((op) => settings.ops.includes(op.id));
 const command = [...usedEnv, 'npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
@@ -157,17 +167,26 @@ process.on('SIGINT', () => void stopChildren().then(() => process.exit(130)));
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
+/** --tracing: the gateway's OTEL_* settings, exporting to a sink of its own that discards what it gets. */
+async function tracingEnv(): Promise<NodeJS.ProcessEnv> {
+  if (!flags.tracing) return {};
+  const sink = await startChild<{ url: string }>('otlp-sink', {});
+  children.push(sink);
+  return { OTEL_EXPORTER_OTLP_ENDPOINT: sink.info.url, OTEL_TRACES_SAMPLER: 'always_on', OTEL_EXPORTER_OTLP_PROTOCOL: process.env.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf' };
+}
+
 async function startStack(latencyMs: number, withBaselines: boolean) {
-  const sim = await startChild<{ url: string }>('simulator', { latencyMs: String(latencyMs) });
+  const sim = await startChild<{ url: string; caFile?: string }>('simulator', { latencyMs: String(latencyMs), ...(settings.gitlabTls ? { tls: 'true' } : {}) });
   children.push(sim);
-  const gateway = await startChild<{ url: string; maxConcurrentCallsPerRequest?: number }>('gateway', { gitlabUrl: sim.info.url }, {}, GATEWAY_NODE_ARGS);
+  const trustSimulator = sim.info.caFile === undefined ? {} : { NODE_EXTRA_CA_CERTS: sim.info.caFile };
+  const gateway = await startChild<{ url: string; maxConcurrentCallsPerRequest?: number; gitlabConnections: number }>('gateway', { gitlabUrl: sim.info.url }, { ...trustSimulator, ...(await tracingEnv()) }, GATEWAY_NODE_ARGS);
   children.push(gateway);
-  // GitLabClient's own pool size, which createGateway leaves as it is: the baselines queue for as many sockets.
-  const poolConnections = 128;
+  // The gateway's pool size (GITLAB_CONNECTIONS): the baselines queue for as many sockets.
+  const poolConnections = gateway.info.gitlabConnections;
   let direct: ChildHandle<{ url: string }> | undefined;
   let floor: Floor | undefined;
   if (withBaselines) {
-    direct = await startChild<{ url: string }>('direct', { gitlabUrl: sim.info.url, connections: String(poolConnections) });
+    direct = await startChild<{ url: string }>('direct', { gitlabUrl: sim.info.url, connections: String(poolConnections) }, trustSimulator);
     children.push(direct);
   }
   if (withBaselines && settings.targets.includes('floor')) {
@@ -345,7 +364,7 @@ async function measureCell(stack: Stack, latencyMs: number, op: BenchOperation |
     callsPerOp: stats.total / Math.max(1, result.ops),
     minimumCalls: op?.minimumCalls ?? STRAIGHT.minimumCalls,
     criticalPathMs: (op?.criticalPath ?? STRAIGHT.criticalPath) * latencyMs,
-    cpuMsPerOp: perOp(0),
+    cpuMsPerOp: targetCpuMsPerOp(kind, { serving: delta(0), simulator: delta(1)! }, result.ops),
     simulatorCpuMsPerOp: perOp(1)!,
     otherCpuPercent: other === undefined ? undefined : Math.round(other),
     connectsToGitLab: delta(2),

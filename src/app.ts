@@ -16,6 +16,7 @@ import { compiledExecution } from './execution/compiled-execution.js';
 import { createAdmission } from './http/admission.js';
 import { createCors } from './http/cors.js';
 import { createGraphiQL } from './http/graphiql-assets.js';
+import { separateMetrics } from './http/metrics-listener.js';
 import { probes } from './http/probes.js';
 import { serverTimeouts } from './http/timeouts.js';
 import { queryLimitPlugins } from './limits/query-limits.js';
@@ -25,6 +26,8 @@ import type { Logger } from './observability/logger.js';
 import { Metrics } from './observability/metrics.js';
 import { recordRequests } from './observability/request-record.js';
 import type { RequestRecord } from './observability/request-record.js';
+import type { GatewayTracer } from './observability/tracing.js';
+import { requestTracing } from './observability/tracing-plugin.js';
 import { subgraphSchema } from './schema/index.js';
 
 export interface GatewayOptions extends Partial<Config> {
@@ -34,10 +37,16 @@ export interface GatewayOptions extends Partial<Config> {
   schema?: GraphQLSchema;
   /** Where the JSON log lines go (default: stdout). */
   logDestination?: DestinationStream;
+  /** PEM certificates trusted for GitLab instead of Node's (a test GitLab's own); a deployment sets NODE_EXTRA_CA_CERTS. */
+  gitlabCa?: string;
+  /** Spans for each GraphQL request and REST call (src/observability/tracing.ts); none when absent. */
+  tracer?: GatewayTracer | undefined;
 }
 
 export interface Gateway {
   server: Server;
+  /** /metrics's own listener, when `metricsPort` is set. */
+  metricsServer: Server | undefined;
   client: GitLabClient;
   metrics: Metrics;
   logger: Logger;
@@ -52,6 +61,8 @@ interface ServerContext {
   req: IncomingMessage;
   res: ServerResponse;
   record: RequestRecord;
+  /** Built by the direct path, which handed the request over (src/execution/compiled-execution.ts). */
+  prepared?: GatewayContext | undefined;
 }
 
 const GRAPHQL_ENDPOINT = '/graphql';
@@ -61,9 +72,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const config: Config = { ...DEFAULTS, ...options };
   const logger = createLogger({ level: config.logLevel, ...(options.logDestination ? { destination: options.logDestination } : {}) });
   const metrics = new Metrics();
+  const tracing = options.tracer ? requestTracing(options.tracer) : undefined;
   const client = new GitLabClient({
     baseUrl: config.gitlabUrl,
     connectTimeoutMs: config.connectTimeoutMs,
+    connections: config.gitlabConnections,
+    http2: config.gitlabHttp2 === 'auto',
+    ca: options.gitlabCa,
     requestTimeoutMs: config.requestTimeoutMs,
     maxResponseBytes: config.gitlabMaxResponseBytes,
     maxRedirects: config.gitlabMaxRedirects,
@@ -86,11 +101,24 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   });
 
+  const contextFor = (request: Request, record: RequestRecord): GatewayContext =>
+    createContext(client, request, {
+      requestId: record.requestId,
+      maxConcurrentCalls: config.maxConcurrentCallsPerRequest,
+      maxRestCallsPerRequest: config.maxRestCallsPerRequest,
+      graphqlTimeoutMs: config.graphqlTimeoutMs,
+      observe: (event) => record.restCalls.add(event),
+      trace: tracing?.spanOf(record),
+    });
+  const compiled = config.compiledExecution
+    ? compiledExecution({ onExecuted: (outcome) => metrics.compiledExecution(outcome), createContext: contextFor, limits: config, maxResponseBytes: config.maxResponseBytes })
+    : undefined;
   const plugins: Plugin[] = [
     // First: the record must see the codes it gives.
     codeHttpRefusals(),
     recordRequests() as Plugin,
-    ...(config.compiledExecution ? [compiledExecution((outcome) => metrics.compiledExecution(outcome))] : []),
+    ...(tracing ? [tracing.plugin] : []),
+    ...(compiled ? [compiled.plugin] : []),
     csrfPrevention(),
     // @defer and @stream, answered as multipart/mixed or SSE as the client asks (graphql-js executes them: the
     // compiled plans leave documents with directives alone).
@@ -110,14 +138,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins,
     // CORS is answered by src/http/cors.ts: yoga's echoes any origin for `*` and sends `null` for unlisted ones.
     cors: false,
-    context: ({ request, record }) =>
-      createContext(client, request, {
-        requestId: record.requestId,
-        maxConcurrentCalls: config.maxConcurrentCallsPerRequest,
-        maxRestCallsPerRequest: config.maxRestCallsPerRequest,
-        graphqlTimeoutMs: config.graphqlTimeoutMs,
-        observe: (event) => record.restCalls.add(event),
-      }),
+    context: ({ request, record, prepared }) => prepared ?? contextFor(request, record),
     // GraphiQL is served by src/http/graphiql-assets.ts, from files rather than one 9 MB string a page load.
     graphiql: false,
     logging: {
@@ -136,13 +157,19 @@ export function createGateway(options: GatewayOptions): Gateway {
     ? createGraphiQL({ endpoint: GRAPHQL_ENDPOINT, title: 'agent-gateway', defaultQuery: graphiqlDefaultQuery(options.exampleProject) })
     : undefined;
   const probeRoutes = probes(metrics, () => ready && !draining);
+  const metricsListener = config.metricsPort === undefined ? undefined : separateMetrics(probeRoutes, serverTimeouts(config));
   const admission = createAdmission({
     config,
     logger,
     metrics,
     draining: () => draining,
     decorate: cors.apply,
-    serve: (req, res, record) => void yoga(req, res, { record }),
+    serve: (req, res, record) => {
+      tracing?.begin(req, res, record);
+      const viaYoga = (prepared?: GatewayContext) => void yoga(req, res, { record, prepared });
+      if (compiled) compiled.serve(req, res, record, viaYoga);
+      else viaYoga();
+    },
   });
 
   const server = createServer(serverTimeouts(config), (req, res) => {
@@ -158,6 +185,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   return {
     server,
+    metricsServer: metricsListener?.server,
     client,
     metrics,
     logger,
@@ -169,6 +197,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         server.once('error', reject);
         server.listen(port, host, () => resolve());
       });
+      if (metricsListener) await metricsListener.listen(config.metricsPort!, host);
       ready = true;
       const address = server.address() as AddressInfo;
       const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -183,6 +212,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       await closed;
       clearInterval(sweeper);
       clearTimeout(timer);
+      await metricsListener?.close();
       await client.close();
       await flushLogger(logger);
     },

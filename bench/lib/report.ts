@@ -42,6 +42,14 @@ function rows(r: BenchResults, latencyMs: number): Row[] {
   return out;
 }
 
+/** The CPU column of a row: each target's CPU ms per operation, read from its own process. */
+export function cpuColumn(row: Pick<Row, 'gateway' | 'direct' | 'straight' | 'floorUnloaded'>): string {
+  if (row.straight) return fmt(row.straight.cpuMsPerOp, 2);
+  if (!row.gateway && !row.direct) return '';
+  const floor = row.floorUnloaded ? ` (floor ${fmt(row.floorUnloaded.cpuMsPerOp, 2)})` : '';
+  return `${fmt(row.gateway?.cpuMsPerOp, 2)} / ${fmt(row.direct?.cpuMsPerOp, 2)}${floor}`;
+}
+
 export function printTable(r: BenchResults, log: (line: string) => void): void {
   const pad = (text: string, width: number, left = false) => (left ? text.padEnd(width) : text.padStart(width));
   for (const latencyMs of r.settings.latenciesMs) {
@@ -69,7 +77,7 @@ export function printTable(r: BenchResults, log: (line: string) => void): void {
         ' │',
         pad('cpu ms/op gw', 13),
         pad('direct', 7),
-        ...(unloaded ? [' │', pad('c=1 p50 gw', 11), pad('direct', 7), pad('floor', 7), pad('critical', 9)] : []),
+        ...(unloaded ? [' │', pad('c=1 p50 gw', 11), pad('direct', 7), pad('floor', 7), pad('critical', 9), pad('floor cpu', 10)] : []),
       ].join(''),
     );
     for (const row of list) {
@@ -92,10 +100,17 @@ export function printTable(r: BenchResults, log: (line: string) => void): void {
           ' │',
           pad(row.gateway && row.direct ? pct(row.gateway.opsPerSec / row.direct.opsPerSec) : '', 10),
           ' │',
-          pad(fmt(row.gateway?.cpuMsPerOp, 2), 13),
+          pad(fmt(main?.cpuMsPerOp, 2), 13),
           pad(fmt(row.direct?.cpuMsPerOp, 2), 7),
           ...(unloaded && row.gatewayUnloaded
-            ? [' │', pad(fmt(row.gatewayUnloaded.latency.p50), 11), pad(fmt(row.directUnloaded?.latency.p50), 7), pad(fmt(row.floorUnloaded?.latency.p50), 7), pad(String(row.criticalPathMs), 9)]
+            ? [
+                ' │',
+                pad(fmt(row.gatewayUnloaded.latency.p50), 11),
+                pad(fmt(row.directUnloaded?.latency.p50), 7),
+                pad(fmt(row.floorUnloaded?.latency.p50), 7),
+                pad(String(row.criticalPathMs), 9),
+                pad(fmt(row.floorUnloaded?.cpuMsPerOp, 2), 10),
+              ]
             : []),
         ].join(''),
       );
@@ -117,7 +132,7 @@ export function markdownTable(r: BenchResults): string {
   const lines = [
     `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC with \`${r.command}\` on ${r.machine.cpus} × ${r.machine.cpuModel} (${r.machine.os}, Node ${r.machine.node}, load average ${r.machine.loadAverageAtStart} at the start): ${r.settings.connections} connections, ~${r.settings.durationS} s a cell after a ${r.settings.warmupS} s warm-up${r.settings.jitWarmupS ? ` (and before the first round, ${r.settings.jitWarmupS} s of each operation through each target, not measured)` : ''}, each loaded cell the median of ${r.settings.rounds ?? 1} interleaved round(s); undici pool of ${r.settings.poolConnections} connections on both sides${r.settings.maxConcurrentCallsPerRequest ? `; the gateway's GITLAB_MAX_CONCURRENT_CALLS = ${r.settings.maxConcurrentCallsPerRequest}` : ''}.`,
     '',
-    '| added latency | operation | REST calls / op (minimum) | gateway ops/s | gateway p50 / p90 / p99 ms | direct ops/s | direct p50 / p90 / p99 ms | gateway ÷ direct | CPU ms / op gateway / direct | 1 connection: p50 gateway / direct / floor / critical path ms |',
+    '| added latency | operation | REST calls / op (minimum) | gateway ops/s | gateway p50 / p90 / p99 ms | direct ops/s | direct p50 / p90 / p99 ms | gateway ÷ direct | CPU ms / op gateway / direct (straight: the simulator; floor: its client, 1 connection) | 1 connection: p50 gateway / direct / floor / critical path ms |',
     '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const lat = (c: Cell | undefined) => (c ? `${fmt(c.latency.p50)} / ${fmt(c.latency.p90)} / ${fmt(c.latency.p99)}` : '—');
@@ -126,7 +141,7 @@ export function markdownTable(r: BenchResults): string {
       const main = row.gateway ?? row.straight;
       const name = row.op === 'straight' ? 'straight: `GET …/cluster_agents?per_page=20` to the simulator' : `(${row.op}) ${row.title}`;
       lines.push(
-        `| ${latencyLabel(r.settings.jitterMs, latencyMs)} | ${name} | ${fmt(main?.callsPerOp, 2)} (${row.minimumCalls}) | ${fmt(main?.opsPerSec, 0)} | ${lat(main)} | ${fmt(row.direct?.opsPerSec, 0)} | ${lat(row.direct)} | ${row.gateway && row.direct ? pct(row.gateway.opsPerSec / row.direct.opsPerSec) : ''} | ${row.gateway || row.direct ? `${fmt(row.gateway?.cpuMsPerOp, 2)} / ${fmt(row.direct?.cpuMsPerOp, 2)}` : ''} | ${row.gatewayUnloaded ? `${fmt(row.gatewayUnloaded.latency.p50)} / ${fmt(row.directUnloaded?.latency.p50)} / ${fmt(row.floorUnloaded?.latency.p50)} / ${row.criticalPathMs}` : ''} |`,
+        `| ${latencyLabel(r.settings.jitterMs, latencyMs)} | ${name} | ${fmt(main?.callsPerOp, 2)} (${row.minimumCalls}) | ${fmt(main?.opsPerSec, 0)} | ${lat(main)} | ${fmt(row.direct?.opsPerSec, 0)} | ${lat(row.direct)} | ${row.gateway && row.direct ? pct(row.gateway.opsPerSec / row.direct.opsPerSec) : ''} | ${cpuColumn(row)} | ${row.gatewayUnloaded ? `${fmt(row.gatewayUnloaded.latency.p50)} / ${fmt(row.directUnloaded?.latency.p50)} / ${fmt(row.floorUnloaded?.latency.p50)} / ${row.criticalPathMs}` : ''} |`,
       );
     }
   }

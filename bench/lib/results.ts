@@ -31,7 +31,12 @@ export interface Cell {
   minimumCalls: number;
   /** Added latency × dependent round trips: the least any client can take. */
   criticalPathMs: number;
-  /** CPU time (user + system) the system under test (gateway or direct baseline) spent per operation, ms; none for the straight call. */
+  /**
+   * CPU time (user + system) the system under test spent per operation, ms:
+   * the gateway, the direct baseline, the floor's client, or for the straight
+   * call the simulator itself (targetCpuMsPerOp). With several rounds, the
+   * median of the rounds' (CPU time drifts less than throughput on a shared machine).
+   */
   cpuMsPerOp: number | undefined;
   /** CPU time the simulator spent per operation, ms. */
   simulatorCpuMsPerOp: number;
@@ -43,13 +48,30 @@ export interface Cell {
   routes: Record<string, number>;
   /** With several rounds: operations/s of every round, in order; this cell is the median round's. */
   roundsOpsPerSec?: number[];
+  /** With several rounds: CPU ms per operation of every round, in order. */
+  roundsCpuMsPerOp?: (number | undefined)[];
 }
+
+/**
+ * The CPU ms per operation of the process serving a target over one run,
+ * from the CPU time (ms) it and the simulator used during the run: the
+ * straight call's process is the simulator. Undefined when the process was
+ * not read or no operation completed.
+ */
+export function targetCpuMsPerOp(target: TargetKind, used: { serving: number | undefined; simulator: number }, operations: number): number | undefined {
+  const ms = target === 'straight' ? used.simulator : used.serving;
+  return ms === undefined || operations <= 0 ? undefined : ms / operations;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 /**
  * One cell per latency, operation, target and load: the median round's, by
  * operations/s. Rounds interleave the targets (straight, then each operation
  * through the gateway and the direct baseline, then again), so a machine that
  * speeds up or slows down during the run weighs on all of them alike.
+ * Its CPU ms per operation is the median of the rounds' own, which need not
+ * be that round's.
  */
 export function medianCells(rounds: Cell[]): Cell[] {
   const groups = new Map<string, Cell[]>();
@@ -60,7 +82,14 @@ export function medianCells(rounds: Cell[]): Cell[] {
   return [...groups.values()].map((group) => {
     if (group.length === 1) return group[0]!;
     const sorted = [...group].sort((a, b) => a.opsPerSec - b.opsPerSec);
-    return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, roundsOpsPerSec: group.map((cell) => cell.opsPerSec) };
+    const cpu = group.map((cell) => cell.cpuMsPerOp);
+    const measured = cpu.filter((ms): ms is number => ms !== undefined);
+    return {
+      ...sorted[Math.floor((sorted.length - 1) / 2)]!,
+      roundsOpsPerSec: group.map((cell) => cell.opsPerSec),
+      cpuMsPerOp: measured.length > 0 ? median(measured) : undefined,
+      roundsCpuMsPerOp: cpu,
+    };
   });
 }
 

@@ -109,6 +109,16 @@ function budgetResolvers(schema: GraphQLSchema): void {
 }
 
 /**
+ * A new allowance for the execution about to run on `context`: for executions
+ * that do not go through yoga (src/execution/compiled-execution.ts).
+ */
+export function startResponseBudget(context: object, maxBytes: number): { readonly error: GatewayError | undefined } {
+  const budget = new ResponseBudget(maxBytes);
+  (context as Exclude<Budgeted, null | undefined>)[BUDGET] = budget;
+  return budget;
+}
+
+/**
  * MAX_RESPONSE_BYTES: execution stops building a response once its JSON,
  * estimated as leaf values resolve, would pass the limit. The answer is then
  * that one error, not the partial data with an error for every field left.
@@ -119,8 +129,7 @@ export function responseBudgetPlugin(maxBytes: number): Plugin {
       budgetResolvers(schema);
     },
     onExecute({ args }) {
-      const budget = new ResponseBudget(maxBytes);
-      (args.contextValue as Exclude<Budgeted, null | undefined>)[BUDGET] = budget;
+      const budget = startResponseBudget(args.contextValue as object, maxBytes);
       return {
         onExecuteDone({ setResult }) {
           if (budget.error) setResult({ errors: [budget.error] });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { checkTargets, medianCells } from '../../bench/lib/results.js';
+import { cpuColumn } from '../../bench/lib/report.js';
+import { checkTargets, medianCells, targetCpuMsPerOp } from '../../bench/lib/results.js';
 import type { BenchResults, Cell } from '../../bench/lib/results.js';
 import type { TargetKind } from '../../bench/targets.js';
 
@@ -46,5 +47,37 @@ describe('the throughput targets', () => {
   test('a single round has no per-round ratios to show', () => {
     const a = targetsOf([round('straight', 'straight', 4000), round('a', 'gateway', 1200)]).find((t) => t.name.startsWith('(a)'));
     expect(a).toMatchObject({ goal: '≥ 25%', measured: '30.0%', met: true });
+  });
+});
+
+describe('the CPU ms / op column', () => {
+  test("is the CPU time of the target's own process over the operations completed, the straight call's being the simulator's", () => {
+    expect(targetCpuMsPerOp('gateway', { serving: 920, simulator: 210 }, 1000)).toBeCloseTo(0.92);
+    expect(targetCpuMsPerOp('direct', { serving: 320, simulator: 190 }, 1000)).toBeCloseTo(0.32);
+    expect(targetCpuMsPerOp('straight', { serving: undefined, simulator: 800 }, 4000)).toBeCloseTo(0.2);
+    expect(targetCpuMsPerOp('floor', { serving: 4, simulator: 1 }, 40)).toBeCloseTo(0.1);
+  });
+
+  test('is absent when the process was not read or nothing completed', () => {
+    expect(targetCpuMsPerOp('gateway', { serving: undefined, simulator: 100 }, 1000)).toBeUndefined();
+    expect(targetCpuMsPerOp('gateway', { serving: 100, simulator: 100 }, 0)).toBeUndefined();
+  });
+
+  test("over rounds, is the median of the rounds' own, not the median-throughput round's", () => {
+    const cells = [1000, 1100, 900].map((opsPerSec, i) => ({ ...round('a', 'gateway', opsPerSec), cpuMsPerOp: [0.9, 0.7, 0.8][i] }));
+    const [cell] = medianCells(cells);
+    expect(cell).toMatchObject({ opsPerSec: 1000, cpuMsPerOp: 0.8, roundsCpuMsPerOp: [0.9, 0.7, 0.8] });
+  });
+
+  test('shows every target: gateway and direct, the floor beside them, the simulator for the straight call', () => {
+    const gateway = { ...round('a', 'gateway', 1000), cpuMsPerOp: 0.92 };
+    const direct = { ...round('a', 'direct', 2400), cpuMsPerOp: 0.36 };
+    const floor = { ...round('a', 'floor', 45), load: 'unloaded' as const, cpuMsPerOp: 0.05 };
+    const straight = { ...round('straight', 'straight', 4300), cpuMsPerOp: 0.19 };
+    expect(cpuColumn({ gateway, direct })).toBe('0.92 / 0.36');
+    expect(cpuColumn({ gateway, direct, floorUnloaded: floor })).toBe('0.92 / 0.36 (floor 0.05)');
+    expect(cpuColumn({ gateway })).toBe('0.92 / —');
+    expect(cpuColumn({ straight })).toBe('0.19');
+    expect(cpuColumn({})).toBe('');
   });
 });

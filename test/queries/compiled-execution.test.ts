@@ -125,6 +125,49 @@ describe('a compiled result with an error is rerun by graphql-js', () => {
   });
 });
 
+describe('the direct path (a text yoga answered through a plan, answered again without yoga)', () => {
+  const withAgents = 'query DirectPathProject($id: ID!) { project(id: $id) { fullPath agents(first: 2) { nodes { name createdAt } } } }';
+  const raw = (url: string, variables: Record<string, unknown>, query = withAgents) =>
+    fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', authorization: `Bearer ${TOKENS.maintainer}` },
+      body: JSON.stringify({ query, variables }),
+    });
+  const headersOf = (res: Response) => Object.fromEntries([...res.headers].filter(([name]) => name !== 'date' && name !== 'x-request-id'));
+
+  test("answers with yoga's status, headers and bytes, and counts the request under its operation's name", async () => {
+    const variables = { id: PROJECTS.main.path };
+    const expected = await raw(referenceUrl, variables);
+    const expectedBody = await expected.text();
+    const requests = async () => sampleValue(await metricsText(stack.url), 'graphql_requests_total', 'operation="DirectPathProject",outcome="ok"');
+    // The first run is graphql-js's, the second the plan's through yoga; from the third on, the direct path's.
+    for (let run = 0; run < 4; run++) {
+      const res = await raw(stack.url, variables);
+      expect(res.status).toBe(expected.status);
+      expect(headersOf(res)).toEqual(headersOf(expected));
+      expect(await res.text()).toBe(expectedBody);
+    }
+    expect(await requests()).toBe(4);
+  });
+
+  test('a result with an error is answered by graphql-js, as the reference answers it, with no REST call more', async () => {
+    // One field, so one error (see above).
+    const query = 'query DirectPathName($id: ID!) { project(id: $id) { fullPath } }';
+    for (let run = 0; run < 2; run++) await raw(stack.url, { id: PROJECTS.main.path }, query);
+    const variables = { id: PROJECTS.otherPrivate.path };
+    stack.simulator.resetStats();
+    const expected = await (await raw(referenceUrl, variables, query)).json();
+    const referenceCalls = stack.simulator.total();
+    const before = await compiledExecutions(stack.url);
+    stack.simulator.resetStats();
+    const answer = await (await raw(stack.url, variables, query)).json();
+    expect(stack.simulator.total()).toBe(referenceCalls);
+    expect(answer).toEqual(expected);
+    expect((expected as GraphQLResponse).errors?.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    expect((await compiledExecutions(stack.url)).rerun - before.rerun).toBe(1);
+  });
+});
+
 describe('what graphql-jit might answer differently stays with graphql-js', () => {
   test.each([
     ['@include through a fragment spread', `query Inc($on: Boolean!) { project(id: "${PROJECTS.main.path}") { a: agents(first: 1) @include(if: $on) { nodes { ...N } } b: agents(first: 1) @skip(if: $on) { nodes { ...N } } } } fragment N on Agent { name }`, { on: true }],

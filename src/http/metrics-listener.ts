@@ -1,0 +1,35 @@
+import { createServer } from 'node:http';
+import type { Server, ServerOptions, ServerResponse } from 'node:http';
+import { sendText } from './probes.js';
+
+export interface MetricsListener {
+  server: Server;
+  listen(port: number, host: string): Promise<void>;
+  /** Scraped until the drain is over; a scrape still open then is cut. */
+  close(): Promise<void>;
+}
+
+/**
+ * /metrics on a port of its own (METRICS_PORT), taken out of the main port's
+ * routes: Node's version, memory and the routes served stay off the port an
+ * ingress exposes.
+ */
+export function separateMetrics(routes: Map<string, (res: ServerResponse) => void>, options: ServerOptions): MetricsListener {
+  const route = routes.get('/metrics')!;
+  routes.delete('/metrics');
+  const server = createServer(options, (req, res) => ((req.url ?? '/').split('?')[0] === '/metrics' ? route(res) : sendText(res, 404, 'not found\n')));
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      }),
+    async close() {
+      if (!server.listening) return;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

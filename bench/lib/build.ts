@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const BUILD_DIR = join(ROOT, 'bench', '.build');
+const BUILD_DIR = join(ROOT, 'bench', '.build');
 const SOURCES = ['src', 'simulator/src', 'bench/processes', 'bench/lib', 'bench/floor.ts', 'test/helpers/direct-baseline.ts', 'test/helpers/http-service.ts'];
 
 function tsFiles(path: string): string[] {

@@ -5,7 +5,7 @@ import { getProject } from './routes/projects.js';
 import { createToken, getToken, listTokens, revokeToken } from './routes/tokens.js';
 import { createUrlConfiguration, deleteUrlConfiguration, getUrlConfiguration, listUrlConfigurations } from './routes/url-configurations.js';
 
-export type Handler = (req: ApiRequest) => SimResponse;
+type Handler = (req: ApiRequest) => SimResponse;
 
 /** The routes, each named `METHOD template`: the name is also what requests are counted under. */
 const ROUTES: [string, Handler][] = [

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Codes of the refusals the HTTP layer answers itself, before or instead of GraphQL execution. */
-export type RefusalCode = 'BAD_REQUEST' | 'QUERY_TOO_COMPLEX' | 'OVERLOADED' | 'REQUEST_TIMEOUT';
+type RefusalCode = 'BAD_REQUEST' | 'QUERY_TOO_COMPLEX' | 'OVERLOADED' | 'REQUEST_TIMEOUT';
 
 /** A request the gateway turns away: what the caller is told, and which of the gateway's limits said no. */
 export interface Refusal {

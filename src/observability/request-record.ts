@@ -3,7 +3,7 @@ import { getOperationAST } from 'graphql';
 import type { RestCallEvent } from '../datasources/gitlab-client.js';
 
 /** One of the gateway's own limits saying no: its error code and, where the error names it, the setting. */
-export interface RefusalNote {
+interface RefusalNote {
   code: string;
   limit?: string;
 }

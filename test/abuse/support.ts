@@ -41,7 +41,7 @@ export async function startAbuseStack(env: Record<string, string> = {}, simulato
 }
 
 /** The process's resident set, in MB, from /proc. */
-export function rssMb(pid: number): number {
+function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   return kb / 1024;

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
 
-export interface Instruction {
+interface Instruction {
   op: string;
   args: string;
 }

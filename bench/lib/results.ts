@@ -217,9 +217,9 @@ export function checkTargets(r: Pick<BenchResults, 'cells' | 'operations' | 'set
       });
     }
   }
-  const throughput = (name: string, goal: number, op: Cell['op'], base: TargetKind, baseOp: Cell['op'] = op) => {
-    const gw = find(r.cells, 0, op, 'gateway');
-    const ref = find(r.cells, 0, baseOp, base);
+  const throughput = (name: string, goal: number, op: Cell['op'], base: TargetKind, baseOp: Cell['op'] = op, latencyMs = 0) => {
+    const gw = find(r.cells, latencyMs, op, 'gateway');
+    const ref = find(r.cells, latencyMs, baseOp, base);
     if (!gw || !ref) return;
     // The target is judged on the median rounds' ratio, which need not pair cells of the same round;
     // each round's own ratio is printed beside it so that a reader sees how far the verdict rests on that.
@@ -230,8 +230,39 @@ export function checkTargets(r: Pick<BenchResults, 'cells' | 'operations' | 'set
   };
   throughput('(b) throughput vs the direct baseline at 0 ms', 0.6, 'b', 'direct');
   throughput('(a) throughput vs the straight REST call at 0 ms', 0.25, 'a', 'straight', 'straight');
+  // Issue 19's targets: the direct baseline is its "bare client".
+  for (const op of ONE_CALL_OPS) throughput(`(${op}) one call: throughput vs the direct baseline at 0 ms`, 0.5, op, 'direct');
+  for (const latencyMs of [0, 20]) throughput(`(b) nested: throughput vs the direct baseline at ${latencyMs} ms`, 0.9, 'b', 'direct', 'b', latencyMs);
+  const gw20 = find(r.cells, 20, 'b', 'gateway');
+  const direct20 = find(r.cells, 20, 'b', 'direct');
+  if (gw20 && direct20) {
+    const ratio = gw20.latency.p50 / direct20.latency.p50;
+    checks.push({
+      name: `(b) p50 at 20 ms (${gw20.connections} connections) vs the direct baseline's`,
+      goal: '≤ direct p50 + 10%',
+      measured: `${gw20.latency.p50.toFixed(1)} vs ${direct20.latency.p50.toFixed(1)} ms (${signed((ratio - 1) * 100)}%)`,
+      met: ratio <= 1.1,
+    });
+  }
+  const overFloor = r.cells
+    .filter((c) => c.latencyMs === 20 && c.target === 'gateway' && c.load === 'unloaded')
+    .flatMap((c) => {
+      const floor = find(r.cells, 20, c.op, 'floor', 'unloaded');
+      return floor ? [{ op: c.op, over: c.latency.p50 - floor.latency.p50, allowed: (ONE_CALL_OPS as readonly Cell['op'][]).includes(c.op) ? 1 : 3 }] : [];
+    });
+  if (overFloor.length > 0) {
+    checks.push({
+      name: 'p50 at 20 ms (1 connection) vs the floor',
+      goal: '≤ floor + 1 ms for one-call operations, + 3 ms for the others',
+      measured: overFloor.map((o) => `(${o.op}) ${signed(o.over)}/${o.allowed} ${mark(o.over <= o.allowed)}`).join(', '),
+      met: overFloor.every((o) => o.over <= o.allowed),
+    });
+  }
   return checks;
 }
+
+/** The operations that make one REST call. */
+const ONE_CALL_OPS = ['a', 'e', 'f'] as const;
 
 // One decimal: a ratio of 24.7% must not read as the 25% it misses.
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;

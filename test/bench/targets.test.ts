@@ -81,3 +81,34 @@ describe('the CPU ms / op column', () => {
     expect(cpuColumn({})).toBe('');
   });
 });
+
+describe("issue 19's targets", () => {
+  const at = (latencyMs: number, cell: Cell, p50 = cell.latency.p50, load: Cell['load'] = 'loaded'): Cell => ({ ...cell, latencyMs, load, latency: { ...cell.latency, p50 } });
+  const cells = [
+    round('a', 'gateway', 1100),
+    round('a', 'direct', 2000),
+    round('b', 'gateway', 180),
+    round('b', 'direct', 200),
+    at(20, round('b', 'gateway', 150), 90),
+    at(20, round('b', 'direct', 160), 80),
+    at(20, round('a', 'gateway', 1), 23.5, 'unloaded'),
+    at(20, round('a', 'floor', 1), 22.0, 'unloaded'),
+    at(20, round('b', 'gateway', 1), 47.0, 'unloaded'),
+    at(20, round('b', 'floor', 1), 45.0, 'unloaded'),
+  ];
+  const checks = targetsOf(cells);
+  const named = (start: string) => checks.find((t) => t.name.startsWith(start));
+
+  test('one-call throughput ≥ 50% and nested ≥ 90% of the direct baseline, at each latency measured', () => {
+    expect(named('(a) one call')).toMatchObject({ goal: '≥ 50%', measured: '55.0%', met: true });
+    expect(checks.filter((t) => t.goal === '≥ 90%').map((t) => [t.name, t.measured, t.met])).toEqual([
+      ['(b) nested: throughput vs the direct baseline at 0 ms', '90.0%', true],
+      ['(b) nested: throughput vs the direct baseline at 20 ms', '93.8%', true],
+    ]);
+  });
+
+  test("the nested p50 at 20 ms within 10% of the direct baseline's, and one connection's p50 over the floor by 1 ms (one call) or 3 ms", () => {
+    expect(named('(b) p50 at 20 ms')).toMatchObject({ measured: '90.0 vs 80.0 ms (+12.5%)', met: false });
+    expect(named('p50 at 20 ms (1 connection) vs the floor')).toMatchObject({ measured: '(a) +1.5/1 ✗, (b) +2.0/3 ✓', met: false });
+  });
+});

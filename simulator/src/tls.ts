@@ -14,7 +14,7 @@ export interface SelfSignedCertificate {
  * need openssl or a committed private key: this writes the few DER structures
  * RFC 5280 requires. A client trusts it by taking the certificate as its CA.
  */
-export function selfSignedCertificate(names: string[] = ['localhost', '127.0.0.1', '::1']): SelfSignedCertificate {
+export function selfSignedCertificate(names: string[] = ['localhost', '127.0.0.1', '::1'], serial: Buffer = randomBytes(16)): SelfSignedCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.3'), tlv(0x0c, Buffer.from('agent-gateway simulator')))));
@@ -28,7 +28,7 @@ export function selfSignedCertificate(names: string[] = ['localhost', '127.0.0.1
   );
   const tbs = seq(
     tlv(0xa0, integer(Buffer.from([2]))),
-    integer(randomBytes(16)),
+    integer(serial),
     ecdsaWithSha256,
     name,
     seq(utcTime(new Date(now - day)), utcTime(new Date(now + 30 * day))),
@@ -54,9 +54,17 @@ function tlv(tag: number, content: Buffer): Buffer {
 const seq = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
 const set = (...items: Buffer[]) => tlv(0x31, Buffer.concat(items));
 
-/** A non-negative INTEGER: a leading zero byte keeps a high first bit from reading as a sign. */
+/**
+ * A non-negative INTEGER in DER's one encoding: no leading zero byte unless
+ * the next byte's high bit would read as a sign (OpenSSL refuses the
+ * certificate as "illegal padding" otherwise: a random serial starting with
+ * 0x00 made about one certificate in a thousand unusable).
+ */
 function integer(bytes: Buffer): Buffer {
-  return tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0 && !(bytes[start + 1]! & 0x80)) start++;
+  const minimal = bytes.subarray(start);
+  return tlv(0x02, minimal[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), minimal]) : minimal);
 }
 
 function oid(dotted: string): Buffer {

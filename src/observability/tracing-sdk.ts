@@ -22,6 +22,7 @@ import {
   ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 import type { RestCallEvent, RestRequest } from '../datasources/gitlab-client.js';
+import { loggedOperationName } from '../http/access-log.js';
 import type { AttemptSpan, GatewayTracer, RequestOutcome, RequestSpan, Tracing, TracingOptions, TracingSettings } from './tracing.js';
 
 // Semantic conventions still in development: copied, as the package advises, rather than imported from its unstable entry point.
@@ -30,9 +31,6 @@ const ATTR_GRAPHQL_OPERATION_NAME = 'graphql.operation.name';
 const ATTR_GRAPHQL_OPERATION_TYPE = 'graphql.operation.type';
 /** The gateway's own: every distinct `extensions.code` of the response's errors. */
 const ATTR_GRAPHQL_ERROR_CODES = 'graphql.error.codes';
-
-/** A caller names its operation: cut as the logs cut it, so a span cannot carry a megabyte of it. */
-const MAX_OPERATION_NAME = 100;
 
 const propagator = new W3CTraceContextPropagator();
 const headersGetter: TextMapGetter<IncomingHttpHeaders> = {
@@ -116,7 +114,8 @@ class Request implements RequestSpan {
 
   end(outcome: RequestOutcome): void {
     const { span } = this;
-    const name = outcome.operationName?.slice(0, MAX_OPERATION_NAME);
+    // The caller's text, as the log line shows it: a name that is no GraphQL name (a pasted token) is described, not copied.
+    const name = loggedOperationName(outcome.operationName);
     if (outcome.operationType) {
       span.updateName(name ? `${outcome.operationType} ${name}` : outcome.operationType);
       span.setAttribute(ATTR_GRAPHQL_OPERATION_TYPE, outcome.operationType);

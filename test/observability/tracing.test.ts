@@ -101,17 +101,19 @@ afterAll(async () => {
 });
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
+/** Not a GraphQL name, as a token pasted into the wrong field is not: the span must not carry it. */
+const PASTED_TOKEN = 'glpat-pasted-into-operationName-0123';
 
 /** The nested query through a fresh server process, once per traceparent (with the maintainer's token unless told); the process is stopped (and flushes) before this returns. */
-async function runNested(env: Record<string, string>, requests: { traceparent: string; token?: string | null }[]) {
+async function runNested(env: Record<string, string>, requests: { traceparent: string; token?: string | null; operationName?: string }[]) {
   const gateway = await startChildGateway({ GITLAB_URL: simulator.url, ...env });
   const runs = [];
-  for (const { traceparent, token = TOKENS.maintainer } of requests) {
+  for (const { traceparent, token = TOKENS.maintainer, operationName } of requests) {
     simulator.resetStats();
     const res = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }), traceparent },
-      body: requestBody(NESTED),
+      body: operationName === undefined ? requestBody(NESTED) : JSON.stringify({ ...JSON.parse(requestBody(NESTED)), operationName }),
     });
     const answer = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
     runs.push({ answer, calls: [...simulator.requests] });
@@ -141,9 +143,11 @@ describe('tracing on (OTLP/HTTP, sampled at 100%)', () => {
     receiver.exports.length = 0;
     const traceId = hex(16);
     const callerSpanId = hex(8);
-    // Then the same query again, served (from its third time) by the direct path rather than yoga, and once without a token.
+    // Then the same query again, served (from its third time) by the direct path rather than yoga, once without a token,
+    // and once naming as its operation a token pasted by mistake.
     const repeats = [hex(16), hex(16), hex(16)];
     const unauthenticated = hex(16);
+    const pasted = hex(16);
     const [first, ...others] = await runNested(
       {
         OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
@@ -156,6 +160,7 @@ describe('tracing on (OTLP/HTTP, sampled at 100%)', () => {
         { traceparent: `00-${traceId}-${callerSpanId}-01` },
         ...repeats.map((id) => ({ traceparent: `00-${id}-${hex(8)}-01` })),
         { traceparent: `00-${unauthenticated}-${hex(8)}-01`, token: null },
+        { traceparent: `00-${pasted}-${hex(8)}-01`, operationName: PASTED_TOKEN },
       ],
     );
     const { answer, calls } = first!;
@@ -167,11 +172,14 @@ describe('tracing on (OTLP/HTTP, sampled at 100%)', () => {
       expect(trace.filter((s) => s.kind === SPAN_KIND_CLIENT)).toHaveLength(21);
     }
     const refused = all.spans.filter((s) => s.traceId === unauthenticated && s.kind === SPAN_KIND_SERVER);
-    expect(others.at(-1)!.answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(others.at(-2)!.answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(refused).toHaveLength(1);
     expect(refused[0]!.status?.code).toBe(2);
     expect(attribute(refused[0]!, 'graphql.error.codes')?.arrayValue?.values.map((v) => v.stringValue)).toEqual(['UNAUTHENTICATED']);
     expect(attribute(refused[0]!, 'error.type')?.stringValue).toBe('UNAUTHENTICATED');
+    const misnamed = all.spans.filter((s) => s.traceId === pasted);
+    expect(misnamed).toHaveLength(1);
+    expect(attribute(misnamed[0]!, 'graphql.operation.name')?.stringValue).toBe(`[not a GraphQL name, ${PASTED_TOKEN.length} chars]`);
     expect(answer.errors).toBeUndefined();
     expect(SEED.agents).toBe(20);
     expect(calls).toHaveLength(21);
@@ -186,7 +194,7 @@ describe('tracing on (OTLP/HTTP, sampled at 100%)', () => {
     expect(spans).toHaveLength(22);
     const server = servers[0]!;
     // Nothing else was traced: a SERVER span per request, a CLIENT span per call.
-    expect(all.spans).toHaveLength(5 + calls.length + others.reduce((sum, run) => sum + run.calls.length, 0));
+    expect(all.spans).toHaveLength(6 + calls.length + others.reduce((sum, run) => sum + run.calls.length, 0));
     expect(server.parentSpanId).toBe(callerSpanId);
     expect(clients.every((c) => c.parentSpanId === server.spanId)).toBe(true);
 

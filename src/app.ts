@@ -16,6 +16,7 @@ import { compiledExecution } from './execution/compiled-execution.js';
 import { createAdmission } from './http/admission.js';
 import { createCors } from './http/cors.js';
 import { createGraphiQL } from './http/graphiql-assets.js';
+import { listen } from './http/listen.js';
 import { separateMetrics } from './http/metrics-listener.js';
 import { probes } from './http/probes.js';
 import { serverTimeouts } from './http/timeouts.js';
@@ -193,10 +194,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return ready && !draining;
     },
     async listen(port = 0, host = '127.0.0.1') {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      });
+      await listen(server, port, host);
       if (metricsListener) await metricsListener.listen(config.metricsPort!, host);
       ready = true;
       const address = server.address() as AddressInfo;

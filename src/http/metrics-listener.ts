@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { Server, ServerOptions, ServerResponse } from 'node:http';
+import { closeNow, listen } from './listen.js';
 import { sendText } from './probes.js';
 
 export interface MetricsListener {
@@ -20,16 +21,9 @@ export function separateMetrics(routes: Map<string, (res: ServerResponse) => voi
   const server = createServer(options, (req, res) => ((req.url ?? '/').split('?')[0] === '/metrics' ? route(res) : sendText(res, 404, 'not found\n')));
   return {
     server,
-    listen: (port, host) =>
-      new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      }),
-    async close() {
-      if (!server.listening) return;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await closed;
+    listen: (port, host) => listen(server, port, host),
+    close: async () => {
+      if (server.listening) await closeNow(server);
     },
   };
 }

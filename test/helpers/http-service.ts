@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeNow, listen } from '../../src/http/listen.js';
 
 /** A server on a port of its own (the direct baseline, the floor), closed with whatever it holds: a pool of sockets to GitLab. */
 export interface HttpService {
@@ -12,17 +13,11 @@ export function httpService(server: Server, closeAlso: () => Promise<void> = asy
   server.keepAliveTimeout = 65_000;
   return {
     async listen(port = 0, host = '127.0.0.1') {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => resolve());
-      });
+      await listen(server, port, host);
       return `http://${host}:${(server.address() as AddressInfo).port}`;
     },
     async close() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeNow(server);
       await closeAlso();
     },
   };

@@ -37,7 +37,7 @@ interface MutationOptions<Fields extends InputFieldMap, Result, Outputs> {
   };
   write: (input: InputShapeFromFields<Fields>, context: GatewayContext) => Promise<Written<Result>>;
   /** The payload's outputs when the write succeeded. */
-  outputs: (result: Result, input: InputShapeFromFields<Fields>) => Outputs;
+  outputs: (result: Result) => Outputs;
   /** The payload's fields besides `errors`, over its outputs; each is null when `errors` is not empty. */
   payload: {
     description: string;
@@ -80,7 +80,7 @@ export function mutation<Fields extends InputFieldMap, Result, Outputs extends o
     } catch (err) {
       throw err instanceof WriteOutcomeUnknown ? err.withHint(options.howToCheck(input)) : err;
     }
-    return written.ok ? { ...options.outputs(written.value, input), errors: [] } : ({ errors: written.problems.map(toUserError) } as Payload<Outputs>);
+    return written.ok ? { ...options.outputs(written.value), errors: [] } : ({ errors: written.problems.map(toUserError) } as Payload<Outputs>);
   };
   // Pothos's shape conditionals cannot be resolved over the generic Fields and Outputs; each call site is checked against them instead.
   const payloadType = PayloadRef as unknown as ObjectRef<Types, object>;

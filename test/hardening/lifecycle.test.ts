@@ -47,61 +47,46 @@ test('SIGTERM during 50 in-flight slow queries: all 50 complete, new requests ar
   }
 }, 30_000);
 
-/** Starts the server with its stdout piped to the test, and waits for its "listening" line. */
-async function startWithPipedStdout(): Promise<{ child: ReturnType<typeof spawnServer>; url: string; output(): string; exited: Promise<number | null> }> {
-  const child = spawnServer({ GITLAB_URL: simulator.url, SHUTDOWN_GRACE_MS: '2000' });
-  let output = '';
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const url = await new Promise<string>((done) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"msg":"listening","url":"(http:\/\/[^"]+)\/graphql"/.exec(output);
-      if (match) done(match[1]!);
-    });
-  });
-  return { child, url, output: () => output, exited };
-}
-
 const exitWithin = (exited: Promise<number | null>, ms: number) =>
   Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), ms))]);
 
 test('SIGTERM with a log reader that stopped reading: the process still exits, at once', async () => {
-  const gateway = await startWithPipedStdout();
+  const gateway = await startChildGateway({ GITLAB_URL: simulator.url, SHUTDOWN_GRACE_MS: '2000' });
   try {
     // Enough lines to fill the pipe (64 KB) and the logger's buffer behind it: the old exit flush retried that pipe forever.
-    gateway.child.stdout.pause();
+    gateway.process.stdout.pause();
     for (let i = 0; i < 600; i++) await query(gateway.url);
-    gateway.child.kill('SIGTERM');
+    gateway.process.kill('SIGTERM');
     expect(await exitWithin(gateway.exited, 8_000)).toBe(0);
   } finally {
-    gateway.child.kill('SIGKILL');
+    gateway.process.kill('SIGKILL');
   }
 }, 30_000);
 
 test('SIGTERM with the log reader gone: the process exits', async () => {
-  const gateway = await startWithPipedStdout();
+  const gateway = await startChildGateway({ GITLAB_URL: simulator.url, SHUTDOWN_GRACE_MS: '2000' });
   try {
-    gateway.child.stdout.destroy();
+    gateway.process.stdout.destroy();
     for (let i = 0; i < 50; i++) await query(gateway.url);
-    gateway.child.kill('SIGTERM');
+    gateway.process.kill('SIGTERM');
     expect(await exitWithin(gateway.exited, 8_000)).toBe(0);
   } finally {
-    gateway.child.kill('SIGKILL');
+    gateway.process.kill('SIGKILL');
   }
 }, 30_000);
 
 test('every line logged before SIGTERM reaches stdout before the process exits', async () => {
-  const gateway = await startWithPipedStdout();
+  const gateway = await startChildGateway({ GITLAB_URL: simulator.url, SHUTDOWN_GRACE_MS: '2000' });
   try {
     const served = 300;
     await Promise.all(Array.from({ length: served }, () => query(gateway.url)));
-    gateway.child.kill('SIGTERM');
+    gateway.process.kill('SIGTERM');
     expect(await exitWithin(gateway.exited, 8_000)).toBe(0);
     const lines = gateway.output().split('\n');
     expect(lines.filter((line) => line.includes('"msg":"graphql request"'))).toHaveLength(served);
     expect(lines.some((line) => line.includes('"msg":"draining"'))).toBe(true);
   } finally {
-    gateway.child.kill('SIGKILL');
+    gateway.process.kill('SIGKILL');
   }
 }, 30_000);
 

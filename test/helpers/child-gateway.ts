@@ -23,8 +23,12 @@ export function spawnServer(env: Record<string, string>): ChildProcessWithoutNul
 }
 
 /** Starts the server and waits for its "listening" line, which names the port it chose. */
-export async function startChildGateway(env: Record<string, string>): Promise<ChildGateway> {
-  const child = spawnServer(env);
+export function startChildGateway(env: Record<string, string>): Promise<ChildGateway> {
+  return whenListening(spawnServer(env));
+}
+
+/** A gateway process already started (by any command), once its "listening" line has named the port it chose. */
+export async function whenListening(child: ChildProcessWithoutNullStreams): Promise<ChildGateway> {
   let output = '';
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const url = await new Promise<string>((done, fail) => {

@@ -8,6 +8,8 @@ import { fetch } from 'undici';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PROJECTS, TOKENS, startSimulator } from '../../simulator/src/index.js';
 import type { Simulator } from '../../simulator/src/index.js';
+import { whenListening } from '../helpers/child-gateway.js';
+import type { ChildGateway } from '../helpers/child-gateway.js';
 import { ROOT, copies, copyTarget, execCmd, inStage, readDockerfile, runs } from './dockerfile.js';
 import type { Stage } from './dockerfile.js';
 
@@ -76,26 +78,13 @@ const query = (url: string) =>
   }).then(async (res) => ({ status: res.status, body: (await res.json()) as { data?: { project: { agents: { nodes: { name: string }[] } } } } }));
 
 /** Starts `command` in the installed directory with only what a container would have, and waits for its listening line. */
-async function startInstalled(command: string, args: string[]) {
+function startInstalled(command: string, args: string[]): Promise<ChildGateway> {
   // No NODE_ENV, no NODE_OPTIONS, nothing of the test runner's.
   gateway = spawn(command, args, {
     cwd: appDir,
     env: { PATH: process.env.PATH, GITLAB_URL: simulator.url, PORT: '0', HOST: '127.0.0.1', SHUTDOWN_GRACE_MS: '10000' },
   });
-  const child = gateway;
-  let output = '';
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-  const url = await new Promise<string>((done, fail) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /"msg":"listening","url":"(http:\/\/[^"]+)\/graphql"/.exec(output);
-      if (match) done(match[1]!);
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then(() => fail(new Error(`exited before listening: ${output}`)));
-  });
-  return { child, url, exited, output: () => output };
+  return whenListening(gateway);
 }
 
 const firstAgents = () => simulator.agentsOf(PROJECTS.main.id).slice(0, 2).map((agent) => agent.name);
@@ -103,7 +92,7 @@ const firstAgents = () => simulator.agentsOf(PROJECTS.main.id).slice(0, 2).map((
 test('the installed image serves a query, then drains an in-flight one on SIGTERM and exits 0', async () => {
   const [node, ...args] = execCmd(runtime);
   expect(node).toBe('node');
-  const { child, url, exited, output } = await startInstalled(process.execPath, args);
+  const { process: child, url, exited, output } = await startInstalled(process.execPath, args);
 
   const expected = firstAgents();
   const first = await query(url);
@@ -130,7 +119,7 @@ test('the installed image serves a query, then drains an in-flight one on SIGTER
 test('`npm start` in a production install runs the built output without a compiler, and SIGTERM reaches node', async () => {
   // The runtime install has no typescript: `npm start` must not try to build.
   expect(existsSync(join(appDir, 'node_modules', 'typescript'))).toBe(false);
-  const { child, url, exited, output } = await startInstalled('npm', ['start', '--silent']);
+  const { process: child, url, exited, output } = await startInstalled('npm', ['start', '--silent']);
   const res = await query(url);
   expect(res.status).toBe(200);
   expect(res.body.data?.project.agents.nodes.map((n) => n.name)).toEqual(firstAgents());

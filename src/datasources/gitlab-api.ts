@@ -1,6 +1,5 @@
-import pLimit from 'p-limit';
-import type { LimitFunction } from 'p-limit';
 import { RequestCallBudget } from './call-budget.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
 import type { CallContext, GitLabClient, HttpMethod, RestRequest } from './gitlab-client.js';
 import type { Page, PageRequest } from '../offset-pagination.js';
 import type { Agent, AgentToken, NewUrlConfiguration, ProjectDetails, ProjectKey, UrlConfiguration } from './models.js';
@@ -23,7 +22,7 @@ const seg = (value: ProjectKey): string => encodeURIComponent(String(value));
  * only place that knows GitLab's paths.
  */
 export class GitLabApi {
-  private readonly limit: LimitFunction;
+  private readonly limit: ConcurrencyLimit;
   private readonly caller: CallContext;
 
   constructor(
@@ -31,12 +30,12 @@ export class GitLabApi {
     caller: CallContext,
     limits: CallLimits,
   ) {
-    this.limit = pLimit(limits.maxConcurrentCalls);
+    this.limit = new ConcurrencyLimit(limits.maxConcurrentCalls);
     this.caller = { ...caller, budget: new RequestCallBudget(limits.maxRestCalls) };
   }
 
   private call<T>(method: HttpMethod, route: string, path: string, extra: Pick<RestRequest, 'query' | 'body'> = {}) {
-    return this.limit(() => this.client.request<T>({ method, route, path, ...extra }, this.caller));
+    return this.limit.run(() => this.client.request<T>({ method, route, path, ...extra }, this.caller));
   }
 
   async getProject(project: ProjectKey): Promise<ProjectDetails> {

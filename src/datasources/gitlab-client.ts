@@ -2,6 +2,7 @@ import { GatewayError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { Pool, errors as undiciErrors, multiplexOnHttp2 } from './undici.js';
 import { ExchangeTimeoutError, ResponseTooLargeError, requestText } from './request-text.js';
+import type { CancelSignal } from './request-text.js';
 import type { CallTracer } from '../observability/tracing.js';
 
 /** The caller's own credentials, forwarded to GitLab exactly as they arrived. */
@@ -14,7 +15,7 @@ export interface CallerAuth {
 export interface CallContext {
   auth: CallerAuth;
   /** Aborts the call when the GraphQL request goes away. */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /**
    * When the GraphQL request's time is up (a `performance.now()` time): a
    * call still pending then ends as UPSTREAM_TIMEOUT. A number, not a timer
@@ -219,7 +220,7 @@ export class GitLabClient {
   }
 
   /** How long to wait before retrying, or undefined when the failure is final. */
-  private retryDelay(req: RestRequest, err: GitLabError, attempt: number, leftMs: number, signal?: AbortSignal): number | undefined {
+  private retryDelay(req: RestRequest, err: GitLabError, attempt: number, leftMs: number, signal?: CancelSignal): number | undefined {
     // A write that may have reached GitLab must never be sent twice.
     if (req.method !== 'GET' || signal?.aborted || attempt >= this.settings.maxAttempts) return undefined;
     const transient = err.status === undefined ? err.code === 'UPSTREAM_UNAVAILABLE' && err.transient : RETRYABLE_STATUS.has(err.status);
@@ -410,7 +411,7 @@ function httpError(status: number, text: string, headers: RestResponse<unknown>[
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+function sleep(ms: number, signal?: CancelSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });

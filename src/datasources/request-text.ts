@@ -15,6 +15,16 @@ export interface ExchangeLimits {
   maxBytes?: number;
 }
 
+/**
+ * What a call is cancelled by: the GraphQL request's AbortSignal, or the
+ * direct path's own lighter one (src/execution/compiled-execution.ts).
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** The exchange did not end within its `timeoutMs`. */
 export class ExchangeTimeoutError extends Error {
   override name = 'ExchangeTimeoutError';
@@ -45,7 +55,7 @@ export class ResponseTooLargeError extends Error {
  * socket. A body past `limits.maxBytes` rejects with `ResponseTooLargeError`
  * as soon as it is known to be one, and the connection is dropped.
  */
-export function requestText(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal?: AbortSignal, limits: ExchangeLimits = {}): Promise<TextResponse> {
+export function requestText(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, signal?: CancelSignal, limits: ExchangeLimits = {}): Promise<TextResponse> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new errors.RequestAbortedError());
     dispatcher.dispatch(options, new TextHandler(resolve, reject, signal, limits));
@@ -59,10 +69,10 @@ export function requestText(dispatcher: Dispatcher, options: Dispatcher.Dispatch
  * GraphQL request's signal is whatwg-node's Proxy, which traps every property
  * EventTarget reads.
  */
-const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+const waiting = new WeakMap<CancelSignal, Set<() => void>>();
 
 /** Calls `abort` when `signal` aborts; the function returned stops that. */
-function whenAborted(signal: AbortSignal, abort: () => void): () => void {
+function whenAborted(signal: CancelSignal, abort: () => void): () => void {
   let calls = waiting.get(signal);
   if (!calls) {
     const set = new Set<() => void>();
@@ -87,7 +97,7 @@ class TextHandler implements Dispatcher.DispatchHandler {
   constructor(
     private readonly resolve: (response: TextResponse) => void,
     private readonly reject: (err: Error) => void,
-    signal: AbortSignal | undefined,
+    signal: CancelSignal | undefined,
     limits: ExchangeLimits,
   ) {
     this.maxBytes = limits.maxBytes ?? Infinity;

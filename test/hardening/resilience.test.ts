@@ -83,23 +83,33 @@ describe('a failing GitLab', () => {
     }
   });
 
-  test('a client that goes away aborts the REST calls not yet made', async () => {
-    const slow = await startStack({ simulator: { latencyMs: 200 }, gateway: { maxConcurrentCallsPerRequest: 2 } });
+  // The direct path (src/execution/compiled-execution.ts) answers a text the third time yoga has seen it, with its own signal.
+  test.each([
+    ['through yoga', 0],
+    ['on the direct path', 2],
+  ])('a client that goes away aborts the REST calls not yet made (%s)', async (_path, runsBefore) => {
+    const slow = await startStack({ gateway: { maxConcurrentCallsPerRequest: 2 } });
     try {
+      const send = (signal?: AbortSignal) =>
+        fetch(`${slow.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.maintainer}` },
+          body: JSON.stringify({ query: '{ project(id: "g/p") { agents(first: 20) { nodes { tokens { nodes { name } } } } } }' }),
+          ...(signal ? { signal } : {}),
+        });
+      for (let run = 0; run < runsBefore; run++) expect((await send()).status).toBe(200);
+      slow.simulator.setLatency(200);
+      slow.simulator.resetStats();
       const controller = new AbortController();
-      const pending = fetch(`${slow.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.maintainer}` },
-        body: JSON.stringify({ query: '{ project(id: "g/p") { agents(first: 20) { nodes { tokens { nodes { name } } } } } }' }),
-        signal: controller.signal,
-      }).catch(() => 'aborted');
+      const pending = send(controller.signal).catch(() => 'aborted');
       // Abort once the token lists are under way, two at a time.
       await vi.waitFor(() => expect(slow.simulator.total()).toBeGreaterThanOrEqual(2), { timeout: 5_000, interval: 10 });
       controller.abort();
       expect(await pending).toBe('aborted');
       // Once the gateway has counted the request as ended, nothing of it can still make a call.
-      await expect.poll(() => metricValue(slow.url, 'graphql_requests_total', 'operation="anonymous"'), { timeout: 5_000 }).toBe(1);
-      // Without the abort, 21 calls would be made (2 at a time, 200 ms each: about 2 s).
+      await expect.poll(() => metricValue(slow.url, 'graphql_requests_total', 'operation="anonymous",outcome="aborted"'), { timeout: 5_000 }).toBe(1);
+      // Without the abort, 21 calls would be made (2 at a time, 200 ms each: about 2 s): in 600 ms more, 6 more.
+      await new Promise((resolve) => setTimeout(resolve, 600));
       expect(slow.simulator.total()).toBeLessThan(8);
     } finally {
       await slow.close();

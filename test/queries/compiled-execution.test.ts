@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { DocumentNode } from 'graphql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { OPERATIONS } from '../helpers/benchmark-operations.js';
@@ -148,6 +149,42 @@ describe('the direct path (a text yoga answered through a plan, answered again w
       expect(await res.text()).toBe(expectedBody);
     }
     expect(await requests()).toBe(4);
+  });
+
+  test('a repeated Authorization header reaches GitLab as yoga passes it on (the first), on the direct path too', async () => {
+    const query = 'query DirectPathRepeatedAuth($id: ID!) { project(id: $id) { fullPath } }';
+    const body = JSON.stringify({ query, variables: { id: PROJECTS.main.path } });
+    // fetch joins repeated headers into one: the request is written by hand.
+    const send = () =>
+      new Promise<string>((resolve, reject) => {
+        const { port } = new URL(stack.url);
+        const socket = connect(Number(port), '127.0.0.1');
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk));
+        socket.on('end', () => resolve(answer));
+        socket.on('error', reject);
+        socket.write(
+          [
+            'POST /graphql HTTP/1.1',
+            'Host: gateway',
+            'Content-Type: application/json',
+            'Accept: application/graphql-response+json, application/json',
+            `Authorization: Bearer ${TOKENS.maintainer}`,
+            `Authorization: Bearer ${TOKENS.outsider}`,
+            `Content-Length: ${Buffer.byteLength(body)}`,
+            'Connection: close',
+            '',
+            body,
+          ].join('\r\n'),
+        );
+      });
+    // The first run is graphql-js's, the second the plan's through yoga, the third the direct path's.
+    for (let run = 0; run < 3; run++) {
+      stack.simulator.resetStats();
+      const before = stack.simulator.requests.length;
+      expect(await send()).toContain(`"fullPath":"${PROJECTS.main.path}"`);
+      expect(stack.simulator.requests.slice(before).map((r) => r.token)).toEqual([TOKENS.maintainer]);
+    }
   });
 
   test('a result with an error is answered by graphql-js, as the reference answers it, with no REST call more', async () => {

@@ -79,6 +79,27 @@ class OffsetEdge<T> {
   }
 }
 
+/** A window's pageInfo, its cursors encoded only when read: (b) selects neither in any of its 21 connections. */
+class WindowPageInfo {
+  readonly hasPreviousPage: boolean;
+
+  constructor(
+    private readonly lower: number,
+    private readonly rows: number,
+    readonly hasNextPage: boolean,
+  ) {
+    this.hasPreviousPage = lower > 0;
+  }
+
+  get startCursor(): string | null {
+    return this.rows > 0 ? cursorFor(this.lower) : null;
+  }
+
+  get endCursor(): string | null {
+    return this.rows > 0 ? cursorFor(this.lower + this.rows - 1) : null;
+  }
+}
+
 function checkSize(value: number | null | undefined, argument: string): void {
   if (value != null && (value < 0 || value > MAX_PER_PAGE)) {
     throw badUserInput(`${argument} must be between 0 and ${MAX_PER_PAGE}`, { argument });
@@ -196,15 +217,9 @@ export async function resolveOffsetConnection<T>(
   }
 
   const window = await fetchWindow(fetchPage, lower, end);
-  const edges = window.items.map((node, i) => new OffsetEdge(lower + i, node));
   return {
-    edges,
-    pageInfo: {
-      hasPreviousPage: lower > 0,
-      hasNextPage: window.hasMore,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
+    edges: window.items.map((node, i) => new OffsetEdge(lower + i, node)),
+    pageInfo: new WindowPageInfo(lower, window.items.length, window.hasMore),
     totalCount: window.total ?? total ?? null,
   };
 }

@@ -349,12 +349,18 @@ function unreachableCause(err: unknown): UnreachableCause | undefined {
   return undefined;
 }
 
+/** `?page=2&per_page=20`, as URLSearchParams would write it: built by hand, as this runs for every REST call. */
 function queryString(query: RestRequest['query']): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) params.set(key, String(value));
-  const text = params.toString();
-  return text ? `?${text}` : '';
+  let text = '';
+  for (const key in query) text += `${text ? '&' : '?'}${formEncode(key)}=${formEncode(String(query[key]))}`;
+  return text;
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** application/x-www-form-urlencoded, as URLSearchParams encodes: also `!'()~`, which encodeURIComponent leaves, a space as `+`, and a lone surrogate as U+FFFD. */
+function formEncode(text: string): string {
+  return /^[A-Za-z0-9_.-]*$/.test(text) ? text : encodeURIComponent(text.replace(LONE_SURROGATE, '\uFFFD')).replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%20/g, '+');
 }
 
 function parseJson<T>(text: string, status: number): T {

@@ -94,7 +94,8 @@ export function toAgentToken(projectId: number, t: RestAgentToken): AgentToken {
     status: t.status,
     createdAt: t.created_at,
     createdByUserId: t.created_by_user_id,
-    ...('last_used_at' in t ? { lastUsedAt: t.last_used_at ?? null } : {}),
+    // undefined when a list left it out: `lastUsedAt` then costs the token's own GET. One shape either way, no spread.
+    lastUsedAt: 'last_used_at' in t ? (t.last_used_at ?? null) : undefined,
   };
 }
 

@@ -66,12 +66,12 @@ export class GitLabData {
 
   /** An agent that must exist (a token's, a configuration's, a global ID's). */
   agent({ projectId, agentId }: AgentKey): Promise<Agent> {
-    return this.loaders.agent.load({ project: projectId, agentId });
+    return this.loaders.loadAgent({ project: projectId, agentId });
   }
 
   /** An agent of a project by numeric id, or null. Keyed by the project's numeric id once known, so agents a list primed are found. */
   findAgent(project: ProjectKey, agentId: number): Promise<Agent | null> {
-    return orNull(this.loaders.agent.load({ project: this.loaders.knownProjectId(project) ?? project, agentId }), isMissingRecord);
+    return orNull(this.loaders.loadAgent({ project: this.loaders.knownProjectId(project) ?? project, agentId }), isMissingRecord);
   }
 
   findAgentByName(project: ProjectKey, name: string): Promise<Agent | null> {

@@ -51,12 +51,7 @@ export class Loaders {
     (k) => `${projectCacheKey(k.project)}@${pageKey(k)}`,
     async ({ project, ...page }) => {
       const result = await this.api.listAgents(project, page);
-      let primedProjectId: number | undefined;
-      for (const agent of result.items) {
-        if (agent.projectId === primedProjectId) continue;
-        primedProjectId = agent.projectId;
-        this.primeProjectIdentity(agent.project);
-      }
+      for (const agent of result.items) this.primeProjectIdentity(agent.project);
       if (result.items.length) this.unprimedAgents.push(result.items);
       return result;
     },
@@ -96,7 +91,7 @@ export class Loaders {
   constructor(private readonly api: GitLabApi) {}
 
   loadAgent(key: AgentLookup): Promise<Agent> {
-    if (this.unprimedAgents.length) for (const page of this.unprimedAgents.splice(0)) for (const agent of page) this.primeAgent(agent);
+    for (const page of this.unprimedAgents.splice(0)) for (const agent of page) this.primeAgent(agent);
     return this.agent.load(key);
   }
 

@@ -1,5 +1,16 @@
-import { defaultFieldResolver, getNamedType, isLeafType, isObjectType } from 'graphql';
-import type { GraphQLField, GraphQLFieldResolver, GraphQLResolveInfo, GraphQLSchema } from 'graphql';
+import { Kind, getNamedType, isAbstractType, isLeafType, isObjectType, visit } from 'graphql';
+import { collectSubfields } from 'graphql/execution/collectFields.js';
+import type {
+  ASTVisitor,
+  FieldNode,
+  GraphQLField,
+  GraphQLFieldResolver,
+  GraphQLNamedType,
+  GraphQLObjectType,
+  GraphQLResolveInfo,
+  GraphQLSchema,
+  OperationDefinitionNode,
+} from 'graphql';
 import { isPromise } from 'graphql-yoga';
 import type { Plugin } from 'graphql-yoga';
 import { GatewayError } from '../errors.js';
@@ -26,6 +37,11 @@ class ResponseBudget {
   private execution: unknown;
   /** Set once spent: every later field of the same execution throws this one error. */
   error: GatewayError | undefined;
+  /**
+   * Selection plans of an operation whose @skip/@include read variables:
+   * both executions of a request coerce the same variables, so they share these.
+   */
+  readonly plans: PlanCache = new WeakMap();
 
   constructor(private readonly maxBytes: number) {
     this.left = maxBytes;
@@ -44,10 +60,9 @@ class ResponseBudget {
     if (this.error) throw this.error;
   }
 
-  charge<T>(value: T, info: GraphQLResolveInfo): T {
-    this.enter(info);
-    if (this.error) throw this.error;
-    this.left -= jsonSize(value) + (info.path.key as string).length + KEY_OVERHEAD;
+  spend(bytes: number, info: GraphQLResolveInfo): void {
+    this.check(info);
+    this.left -= bytes;
     if (this.left < 0) {
       this.error = new GatewayError('QUERY_TOO_COMPLEX', `Response size limit of ${this.maxBytes} bytes exceeded: ask for fewer objects or fields`, {
         limit: 'maxResponseBytes',
@@ -55,8 +70,167 @@ class ResponseBudget {
       });
       throw this.error;
     }
-    return value;
   }
+}
+
+const leafBytes = (value: unknown, responseKey: string): number => jsonSize(value) + responseKey.length + KEY_OVERHEAD;
+
+/** What one object selects that no resolver of its own charges: its resolver-less fields, by response key. */
+interface SelectionPlan {
+  leaves: { fieldName: string; keyBytes: number }[];
+  composites: { fieldName: string; type: GraphQLNamedType; fieldNodes: readonly FieldNode[] }[];
+}
+
+/**
+ * Whether a @skip or @include in the operation reads a variable: then which
+ * fields an object selects may change from one execution to the next.
+ */
+const operationsReadingVariables = new WeakMap<OperationDefinitionNode, boolean>();
+
+function readsVariables(info: GraphQLResolveInfo): boolean {
+  let reads = operationsReadingVariables.get(info.operation);
+  if (reads === undefined) {
+    reads = false;
+    const readsVariable: ASTVisitor = {
+      Directive(directive) {
+        if (directive.arguments?.some((argument) => argument.value.kind === Kind.VARIABLE)) reads = true;
+      },
+    };
+    visit(info.operation, readsVariable);
+    for (const fragment of Object.values(info.fragments)) visit(fragment, readsVariable);
+    operationsReadingVariables.set(info.operation, reads);
+  }
+  return reads;
+}
+
+/**
+ * `__typename` and the fields with resolvers of their own are left out: those
+ * are wrapped, and charge or check themselves when they run.
+ */
+function planSelection(fieldNodes: readonly FieldNode[], type: GraphQLObjectType, info: GraphQLResolveInfo): SelectionPlan {
+  const fields = type.getFields();
+  const plan: SelectionPlan = { leaves: [], composites: [] };
+  for (const [key, nodes] of collectSubfields(info.schema, info.fragments, info.variableValues, type, fieldNodes)) {
+    const field = fields[nodes[0]!.name.value];
+    if (!field || field.resolve) continue;
+    const named = getNamedType(field.type);
+    if (isLeafType(named)) plan.leaves.push({ fieldName: field.name, keyBytes: key.length + KEY_OVERHEAD });
+    else plan.composites.push({ fieldName: field.name, type: named, fieldNodes: nodes });
+  }
+  return plan;
+}
+
+interface CachedPlan {
+  fieldNodes: readonly FieldNode[];
+  type: GraphQLObjectType;
+  plan: SelectionPlan;
+}
+
+type PlanCache = WeakMap<FieldNode, CachedPlan[]>;
+
+/**
+ * Plans by their first field node. Field nodes belong to a parsed document,
+ * which clients send: an entry lives only as long as yoga's parse cache or a
+ * compiled plan holds its document, so the bounds of those bound this cache.
+ * graphql-jit passes the same `fieldNodes` on every execution, graphql-js a
+ * new array of the same nodes: entries are matched node by node. A node has
+ * an entry per runtime type and per set of nodes merged with it; a document
+ * can merge one fragment's node in many ways, and past
+ * MAX_PLANS_PER_FIELD_NODE no more are kept.
+ */
+const documentPlans: PlanCache = new WeakMap();
+const MAX_PLANS_PER_FIELD_NODE = 16;
+
+const sameNodes = (a: readonly FieldNode[], b: readonly FieldNode[]): boolean => a.length === b.length && a.every((node, i) => node === b[i]);
+
+function planFor(fieldNodes: readonly FieldNode[], type: GraphQLObjectType, charging: Charging): SelectionPlan {
+  const { info } = charging;
+  // What a variable selects holds for this request's variables only.
+  const plans = readsVariables(info) ? charging.budget.plans : documentPlans;
+  const first = fieldNodes[0]!;
+  const cached = plans.get(first);
+  const hit = cached?.find((entry) => entry.type === type && sameNodes(entry.fieldNodes, fieldNodes));
+  if (hit) return hit.plan;
+  const plan = planSelection(fieldNodes, type, info);
+  if (cached && cached.length >= MAX_PLANS_PER_FIELD_NODE) return plan;
+  const entry = { fieldNodes, type, plan };
+  if (cached) cached.push(entry);
+  else plans.set(first, [entry]);
+  return plan;
+}
+
+/**
+ * The object type `value` is of, as graphql-js finds it, when it can be known
+ * at once. When it cannot (a promise from resolveType or isTypeOf, or a value
+ * no possible type claims), the object's resolver-less leaves are charged
+ * nothing: the executor awaits or refuses it. Every type implementing Node
+ * has an isTypeOf on the `kind` each datasource value carries, so `Node` and
+ * `_Entity` values are found.
+ */
+function runtimeTypeOf(type: GraphQLNamedType, value: unknown, context: unknown, info: GraphQLResolveInfo): GraphQLObjectType | undefined {
+  if (isObjectType(type)) return type;
+  if (!isAbstractType(type)) return undefined;
+  const name = type.resolveType?.(value, context, info, type);
+  if (typeof name === 'string') {
+    const resolved = info.schema.getType(name);
+    return isObjectType(resolved) ? resolved : undefined;
+  }
+  leaveToExecutor(name);
+  return info.schema.getPossibleTypes(type).find((possible) => {
+    const matches = possible.isTypeOf?.(value, context, info);
+    leaveToExecutor(matches);
+    return matches === true;
+  });
+}
+
+/** The executor asks again and reports a failure: a promise of ours must not reject unhandled. */
+function leaveToExecutor(answer: unknown): void {
+  if (isPromise(answer)) answer.then(undefined, () => undefined);
+}
+
+/** Where the bytes of one charging point's value are counted. */
+interface Charging {
+  budget: ResponseBudget;
+  context: unknown;
+  info: GraphQLResolveInfo;
+}
+
+/**
+ * The resolver-less leaves `value` selects, at any depth through
+ * resolver-less fields. A promise below the charging point's own value is
+ * counted as nothing: it is the executor's to await, not ours.
+ */
+function selectionBytes(value: unknown, type: GraphQLNamedType, fieldNodes: readonly FieldNode[], charging: Charging): number {
+  // An Error is the field's error to graphql-js: no object is built from it.
+  if (value === null || value === undefined || isPromise(value) || value instanceof Error) return 0;
+  if (Array.isArray(value)) return value.reduce((bytes: number, item) => bytes + selectionBytes(item, type, fieldNodes, charging), 0);
+  const runtimeType = runtimeTypeOf(type, value, charging.context, charging.info);
+  if (!runtimeType) return 0;
+  const plan = planFor(fieldNodes, runtimeType, charging);
+  const source = value as Record<string, unknown>;
+  let bytes = 0;
+  for (const leaf of plan.leaves) bytes += jsonSize(source[leaf.fieldName]) + leaf.keyBytes;
+  for (const composite of plan.composites) bytes += selectionBytes(source[composite.fieldName], composite.type, composite.fieldNodes, charging);
+  return bytes;
+}
+
+/**
+ * Charges a charging point's value as it reaches the executor. Items of its
+ * lists that are promises (`nodes` loads each ID on its own) are charged as
+ * they settle, so the list is handed on with those items chained.
+ */
+function chargeValue(value: unknown, type: GraphQLNamedType, charging: Charging): unknown {
+  if (isPromise(value)) return value.then((resolved) => chargeValue(resolved, type, charging));
+  if (Array.isArray(value)) {
+    let chained: unknown[] | undefined;
+    value.forEach((item, i) => {
+      const charged = chargeValue(item, type, charging);
+      if (charged !== item) (chained ??= [...value])[i] = charged;
+    });
+    return chained ?? value;
+  }
+  charging.budget.spend(selectionBytes(value, type, charging.info.fieldNodes, charging), charging.info);
+  return value;
 }
 
 const BUDGET = Symbol('response budget');
@@ -64,29 +238,49 @@ type Budgeted = { [BUDGET]?: ResponseBudget } | null | undefined;
 
 type Resolver = GraphQLFieldResolver<unknown, Budgeted>;
 
+/** A leaf with a resolver of its own charges its own value. */
+function chargingLeaf(resolve: Resolver): Resolver {
+  return (source, args, context, info) => {
+    const value = resolve(source, args, context, info);
+    const budget = context?.[BUDGET];
+    if (!budget) return value;
+    const charge = (resolved: unknown) => {
+      budget.spend(leafBytes(resolved, info.path.key as string), info);
+      return resolved;
+    };
+    return isPromise(value) ? value.then(charge) : charge(value);
+  };
+}
+
 /**
- * Leaves are charged their value's size as they resolve; fields that resolve
- * objects are only checked, so that a spent budget makes no further REST call.
+ * A field with a resolver that resolves objects: checked first, so that a
+ * spent budget makes no further REST call, then charged for the
+ * resolver-less leaves its value selects, which graphql-jit reads inline.
+ */
+function chargingPoint(resolve: Resolver, type: GraphQLNamedType): Resolver {
+  return (source, args, context, info) => {
+    const budget = context?.[BUDGET];
+    if (!budget) return resolve(source, args, context, info);
+    budget.check(info);
+    return chargeValue(resolve(source, args, context, info), type, { budget, context, info });
+  };
+}
+
+/**
+ * Fields without a resolver stay without one: graphql-jit reads those as
+ * `source[fieldName]`, where a resolver costs it a GraphQLResolveInfo and a
+ * call for every leaf of every object (~3-4% of a 100-agent list's CPU).
+ * Their bytes are charged at the nearest enclosing field with a resolver
+ * (every root field has one).
  * Objects and lists themselves are not charged: no response holds more
  * objects than its query cost (connection-cost.ts), so their brackets and
  * keys are bounded by MAX_QUERY_COST; what that leaves unbounded is the
  * values, above all GitLab's text.
  */
 function budgeted(field: GraphQLField<unknown, Budgeted>): Resolver | undefined {
-  const resolve: Resolver = field.resolve ?? defaultFieldResolver;
-  if (isLeafType(getNamedType(field.type))) {
-    return (source, args, context, info) => {
-      const value = resolve(source, args, context, info);
-      const budget = context?.[BUDGET];
-      if (!budget) return value;
-      return isPromise(value) ? value.then((resolved) => budget.charge(resolved, info)) : budget.charge(value, info);
-    };
-  }
   if (!field.resolve) return undefined;
-  return (source, args, context, info) => {
-    context?.[BUDGET]?.check(info);
-    return resolve(source, args, context, info);
-  };
+  const type = getNamedType(field.type);
+  return isLeafType(type) ? chargingLeaf(field.resolve) : chargingPoint(field.resolve, type);
 }
 
 const wrapped = new WeakSet<GraphQLField<unknown, Budgeted>>();
@@ -120,7 +314,7 @@ export function startResponseBudget(context: object, maxBytes: number): { readon
 
 /**
  * MAX_RESPONSE_BYTES: execution stops building a response once its JSON,
- * estimated as leaf values resolve, would pass the limit. The answer is then
+ * estimated as values resolve, would pass the limit. The answer is then
  * that one error, not the partial data with an error for every field left.
  */
 export function responseBudgetPlugin(maxBytes: number): Plugin {

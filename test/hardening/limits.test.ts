@@ -1,7 +1,9 @@
 import { ReadableStream } from 'node:stream/web';
 import { fetch } from 'undici';
+import type { GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
+import { subgraphSchema } from '../../src/schema/index.js';
 import { startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 
@@ -140,6 +142,70 @@ describe('the response budget (MAX_RESPONSE_BYTES)', () => {
       const res = await small.gql('{ project(id: "big/huge") { agents(first: 10) { nodes { id name } } } }', undefined, maintainer);
       expect(res.errors).toBeUndefined();
       expect((res.data as any).project.agents.nodes).toHaveLength(10);
+    }
+  });
+
+  // Fields without a resolver of their own (`name` is exposed) stay without
+  // one, for graphql-jit to read inline; their bytes are charged at the
+  // nearest field with a resolver. Each `nN: name` costs ~16 bytes: ten of
+  // them on 20 agents ~3,200, on 5 agents ~800, and half of them on 20 agents ~1,600.
+  const aliases = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `n${from + i}: name`).join(' ');
+  const refused = { code: 'QUERY_TOO_COMPLEX', limit: 'maxResponseBytes', maxResponseBytes: 2_000 };
+  const agentNames = async (first: number) =>
+    (await small.gql<{ project: { agents: { nodes: { id: string; name: string }[] } } }>(`{ project(id: "big/huge") { agents(first: ${first}) { nodes { id name } } } }`, undefined, maintainer))
+      .data!.project.agents.nodes;
+  /** What each agent answers to `aliases(0, 10)`. */
+  const aliased = (agents: { name: string }[]) => agents.map(({ name }) => Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`n${i}`, name])));
+
+  test('an exposed leaf keeps no resolver; a field with one is wrapped', () => {
+    const agent = subgraphSchema.getType('Agent') as GraphQLObjectType;
+    expect(agent.getFields().name!.resolve).toBeUndefined();
+    expect(agent.getFields().tokens!.resolve).toBeDefined();
+  });
+
+  test.each([
+    ['aliased in the selection', (first: number) => `{ project(id: "big/huge") { agents(first: ${first}) { nodes { ${aliases(0, 10)} } } } }`],
+    [
+      'through named fragments, half under each of two selections of `nodes`',
+      (first: number) =>
+        `{ project(id: "big/huge") { agents(first: ${first}) { nodes { ...A } nodes { ...B } } } } fragment A on Agent { ${aliases(0, 5)} } fragment B on Agent { ${aliases(5, 10)} }`,
+    ],
+  ])('resolver-less leaves %s count: 20 agents are refused, 5 answered whole; on graphql-jit too', async (_name, query) => {
+    const five = aliased(await agentNames(5));
+    for (let run = 0; run < 3; run++) {
+      const res = await small.gql(query(20), undefined, maintainer);
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors).toEqual([expect.objectContaining({ extensions: refused })]);
+      const within = await small.gql(query(5), undefined, maintainer);
+      expect(within).toEqual({ data: { project: { agents: { nodes: five } } } });
+    }
+  });
+
+  test('resolver-less leaves under fragments on Agent and on the Node interface, in nodes(ids:), count: 20 IDs are refused, 5 answered whole; on graphql-jit too', async () => {
+    const agents = await agentNames(20);
+    const query = `query($ids: [ID!]!) { nodes(ids: $ids) { ... on Agent { ${aliases(0, 5)} } ... on Node { ... on Agent { ${aliases(5, 10)} } } } }`;
+    for (let run = 0; run < 3; run++) {
+      const res = await small.gql(query, { ids: agents.map((agent) => agent.id) }, maintainer);
+      expect(res.data ?? null).toBeNull();
+      expect(res.errors).toEqual([expect.objectContaining({ extensions: refused })]);
+      const within = await small.gql(query, { ids: agents.slice(0, 5).map((agent) => agent.id) }, maintainer);
+      expect(within).toEqual({ data: { nodes: aliased(agents.slice(0, 5)) } });
+    }
+  });
+
+  test('resolver-less leaves under @include(if: $names) count only when included, request by request', async () => {
+    const agents = await agentNames(20);
+    const query = `query($names: Boolean!) { project(id: "big/huge") { agents(first: 20) { nodes { id ... @include(if: $names) { ${aliases(0, 10)} } } } } }`;
+    // Alternating, so that what one request selected is not kept for the next.
+    // (graphql-jit takes no document with directives: graphql-js runs each.)
+    for (const names of [false, true, false, true]) {
+      const res = await small.gql(query, { names }, maintainer);
+      if (names) {
+        expect(res.data ?? null).toBeNull();
+        expect(res.errors).toEqual([expect.objectContaining({ extensions: refused })]);
+      } else {
+        expect(res).toEqual({ data: { project: { agents: { nodes: agents.map(({ id }) => ({ id })) } } } });
+      }
     }
   });
 });

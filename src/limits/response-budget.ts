@@ -73,7 +73,7 @@ class ResponseBudget {
   }
 }
 
-const leafBytes = (value: unknown, responseKey: string): number => jsonSize(value) + responseKey.length + KEY_OVERHEAD;
+const keyBytes = (responseKey: string): number => responseKey.length + KEY_OVERHEAD;
 
 /** What one object selects that no resolver of its own charges: its resolver-less fields, by response key. */
 interface SelectionPlan {
@@ -114,7 +114,7 @@ function planSelection(fieldNodes: readonly FieldNode[], type: GraphQLObjectType
     const field = fields[nodes[0]!.name.value];
     if (!field || field.resolve) continue;
     const named = getNamedType(field.type);
-    if (isLeafType(named)) plan.leaves.push({ fieldName: field.name, keyBytes: key.length + KEY_OVERHEAD });
+    if (isLeafType(named)) plan.leaves.push({ fieldName: field.name, keyBytes: keyBytes(key) });
     else plan.composites.push({ fieldName: field.name, type: named, fieldNodes: nodes });
   }
   return plan;
@@ -144,9 +144,7 @@ const MAX_PLANS_PER_FIELD_NODE = 16;
 const sameNodes = (a: readonly FieldNode[], b: readonly FieldNode[]): boolean => a.length === b.length && a.every((node, i) => node === b[i]);
 
 function planFor(fieldNodes: readonly FieldNode[], type: GraphQLObjectType, charging: Charging): SelectionPlan {
-  const { info } = charging;
-  // What a variable selects holds for this request's variables only.
-  const plans = readsVariables(info) ? charging.budget.plans : documentPlans;
+  const { info, plans } = charging;
   const first = fieldNodes[0]!;
   const cached = plans.get(first);
   const hit = cached?.find((entry) => entry.type === type && sameNodes(entry.fieldNodes, fieldNodes));
@@ -193,6 +191,8 @@ interface Charging {
   budget: ResponseBudget;
   context: unknown;
   info: GraphQLResolveInfo;
+  /** What a variable selects holds for this request's variables only. */
+  plans: PlanCache;
 }
 
 /**
@@ -245,7 +245,7 @@ function chargingLeaf(resolve: Resolver): Resolver {
     const budget = context?.[BUDGET];
     if (!budget) return value;
     const charge = (resolved: unknown) => {
-      budget.spend(leafBytes(resolved, info.path.key as string), info);
+      budget.spend(jsonSize(resolved) + keyBytes(info.path.key as string), info);
       return resolved;
     };
     return isPromise(value) ? value.then(charge) : charge(value);
@@ -262,7 +262,8 @@ function chargingPoint(resolve: Resolver, type: GraphQLNamedType): Resolver {
     const budget = context?.[BUDGET];
     if (!budget) return resolve(source, args, context, info);
     budget.check(info);
-    return chargeValue(resolve(source, args, context, info), type, { budget, context, info });
+    const plans = readsVariables(info) ? budget.plans : documentPlans;
+    return chargeValue(resolve(source, args, context, info), type, { budget, context, info, plans });
   };
 }
 

@@ -3,7 +3,7 @@ import type { CallerAuth, GitLabClient, RestCallEvent } from './datasources/gitl
 import type { CallTracer } from './observability/tracing.js';
 import { GitLabApi } from './datasources/gitlab-api.js';
 import { GitLabData } from './datasources/gitlab-data.js';
-import { forwardableTraceparent } from './observability/trace-context.js';
+import { forwardableTraceContext } from './observability/trace-context.js';
 
 /** Everything one GraphQL request owns. A new one per request keeps callers apart. */
 export interface GatewayContext {
@@ -39,7 +39,7 @@ export interface ContextOptions extends RequestLimits {
 
 export function createContext(client: GitLabClient, request: Request, options: ContextOptions): GatewayContext {
   const { requestId, maxConcurrentCalls, maxRestCallsPerRequest, graphqlTimeoutMs } = options;
-  const traceparent = forwardableTraceparent(request.headers.get('traceparent'));
+  const traceContext = forwardableTraceContext(request.headers.get('traceparent'), request.headers.get('tracestate'));
   const api = new GitLabApi(
     client,
     {
@@ -48,7 +48,7 @@ export function createContext(client: GitLabClient, request: Request, options: C
       // The deadline runs from here, when yoga has parsed the request: its body is already bounded in time by bodyTimeoutMs.
       deadline: performance.now() + graphqlTimeoutMs,
       requestId,
-      ...(traceparent ? { traceparent } : {}),
+      ...(traceContext ? { traceContext } : {}),
       ...(options.observe ? { observe: options.observe } : {}),
       ...(options.trace ? { trace: options.trace } : {}),
     },

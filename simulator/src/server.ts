@@ -190,6 +190,7 @@ export function simulatorListener(controls: ServerControls): (req: IncomingMessa
       token,
       requestId: header(req, 'x-request-id'),
       traceparent: header(req, 'traceparent'),
+      tracestate: header(req, 'tracestate'),
       httpVersion: req.httpVersion,
       startedAt: Date.now(),
       endedAt: 0,

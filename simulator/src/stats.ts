@@ -12,6 +12,8 @@ export interface RecordedRequest {
   requestId: string | undefined;
   /** traceparent, when the caller sent one. */
   traceparent: string | undefined;
+  /** tracestate, when the caller sent one. */
+  tracestate: string | undefined;
   /** `1.1`, or `2.0` for HTTP/2 (over TLS, which ALPN chose). */
   httpVersion: string;
   /** Epoch ms when the request arrived and when it was answered (or given up). */

@@ -4,6 +4,7 @@ import { Pool, errors as undiciErrors, multiplexOnHttp2 } from './undici.js';
 import { ExchangeTimeoutError, ResponseTooLargeError, requestText } from './request-text.js';
 import type { CancelSignal } from './request-text.js';
 import type { CallTracer } from '../observability/tracing.js';
+import type { TraceHeaders } from '../observability/trace-context.js';
 
 /** The caller's own credentials, forwarded to GitLab exactly as they arrived. */
 export interface CallerAuth {
@@ -27,9 +28,9 @@ export interface CallContext {
   budget?: CallBudget;
   /** Sent as X-Request-Id, so GitLab's logs can be correlated with ours. */
   requestId?: string;
-  /** W3C trace context, propagated to GitLab. */
-  traceparent?: string;
-  /** With tracing on: a span per attempt, whose own traceparent GitLab gets instead. */
+  /** The caller's W3C trace context, propagated to GitLab. */
+  traceContext?: TraceHeaders;
+  /** With tracing on: a span per attempt, whose own traceparent GitLab gets instead (with the caller's tracestate). */
   trace?: CallTracer;
   /** Told of each exchange once it has ended, for the GraphQL request's own summary. */
   observe?: (event: RestCallEvent) => void;
@@ -181,7 +182,7 @@ export class GitLabClient {
       if (attemptStarted >= end) throw this.outOfTime(end, budgetEnd, previous);
       call.budget?.spend();
       const span = call.trace?.startAttempt(req, attempt);
-      const outcome = await this.send<T>(req, call, end, span?.traceparent ?? call.traceparent).catch((err: unknown) =>
+      const outcome = await this.send<T>(req, call, end, span ? { ...call.traceContext, traceparent: span.traceparent } : call.traceContext).catch((err: unknown) =>
         err instanceof ExchangeTimeoutError ? this.outOfTime(end, budgetEnd, previous) : this.toGitLabError(err, req.method),
       );
       call.budget?.settle(outcome);
@@ -233,13 +234,16 @@ export class GitLabClient {
   }
 
   /** One attempt: an exchange, and the same-origin redirects it leads to, all done by `end` (a `performance.now()` time). */
-  private async send<T>(req: RestRequest, call: CallContext, end: number, traceparent: string | undefined): Promise<RestResponse<T>> {
+  private async send<T>(req: RestRequest, call: CallContext, end: number, traceContext: TraceHeaders | undefined): Promise<RestResponse<T>> {
     const { auth } = call;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth.authorization !== undefined) headers.authorization = auth.authorization;
     if (auth.privateToken !== undefined) headers['private-token'] = auth.privateToken;
     if (call.requestId !== undefined) headers['x-request-id'] = call.requestId;
-    if (traceparent !== undefined) headers.traceparent = traceparent;
+    if (traceContext !== undefined) {
+      headers.traceparent = traceContext.traceparent;
+      if (traceContext.tracestate !== undefined) headers.tracestate = traceContext.tracestate;
+    }
     let body: string | undefined;
     if (req.body !== undefined) {
       headers['content-type'] = 'application/json';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-const ALLOWED_HEADERS = 'content-type, authorization, private-token, x-request-id, x-graphql-yoga-csrf, apollo-require-preflight, traceparent';
+const ALLOWED_HEADERS = 'content-type, authorization, private-token, x-request-id, x-graphql-yoga-csrf, apollo-require-preflight, traceparent, tracestate';
 
 /**
  * CORS for browser callers on other origins. The gateway uses no cookies (a

@@ -103,16 +103,17 @@ afterAll(async () => {
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 /** Not a GraphQL name, as a token pasted into the wrong field is not: the span must not carry it. */
 const PASTED_TOKEN = 'glpat-pasted-into-operationName-0123';
+const CALLER_TRACESTATE = 'congo=t61rcWkgMzE, rojo=00f067aa0ba902b7';
 
 /** The nested query through a fresh server process, once per traceparent (with the maintainer's token unless told); the process is stopped (and flushes) before this returns. */
-async function runNested(env: Record<string, string>, requests: { traceparent: string; token?: string | null; operationName?: string }[]) {
+async function runNested(env: Record<string, string>, requests: { traceparent: string; tracestate?: string; token?: string | null; operationName?: string }[]) {
   const gateway = await startChildGateway({ GITLAB_URL: simulator.url, ...env });
   const runs = [];
-  for (const { traceparent, token = TOKENS.maintainer, operationName } of requests) {
+  for (const { traceparent, tracestate, token = TOKENS.maintainer, operationName } of requests) {
     simulator.resetStats();
     const res = await fetch(`${gateway.url}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }), traceparent },
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }), traceparent, ...(tracestate ? { tracestate } : {}) },
       body: operationName === undefined ? requestBody(NESTED) : JSON.stringify({ ...JSON.parse(requestBody(NESTED)), operationName }),
     });
     const answer = (await res.json()) as { errors?: { extensions?: { code?: string } }[] };
@@ -157,7 +158,7 @@ describe('tracing on (OTLP/HTTP, sampled at 100%)', () => {
         OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=test',
       },
       [
-        { traceparent: `00-${traceId}-${callerSpanId}-01` },
+        { traceparent: `00-${traceId}-${callerSpanId}-01`, tracestate: CALLER_TRACESTATE },
         ...repeats.map((id) => ({ traceparent: `00-${id}-${hex(8)}-01` })),
         { traceparent: `00-${unauthenticated}-${hex(8)}-01`, token: null },
         { traceparent: `00-${pasted}-${hex(8)}-01`, operationName: PASTED_TOKEN },
@@ -204,7 +205,9 @@ describe('tracing on (OTLP/HTTP, sampled at 100%)', () => {
     expect(Number(attribute(server, 'http.response.status_code')?.intValue)).toBe(200);
     expect(server.status?.code ?? 0).toBe(0);
 
-    // GitLab got, on each call, a traceparent naming that call's span, and no other.
+    // GitLab got, on each call, a traceparent naming that call's span, and no other, with the caller's tracestate as it came.
+    expect(calls.map((c) => c.tracestate)).toEqual(Array(21).fill(CALLER_TRACESTATE));
+    expect(others[0]!.calls.every((c) => c.tracestate === undefined)).toBe(true);
     expect(calls.every((c) => c.traceparent?.startsWith(`00-${traceId}-`) && c.traceparent.endsWith('-01'))).toBe(true);
     expect(new Set(calls.map((c) => traceparentSpanId(c.traceparent)))).toEqual(new Set(clients.map((c) => c.spanId)));
 

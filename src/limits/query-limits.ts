@@ -21,11 +21,14 @@ export interface QueryLimits {
 
 /**
  * Armor's rejections are plain GraphQL errors ("Syntax Error: Query depth
- * limit of 12 exceeded…"); this gives them the contract's code.
+ * limit of 12 exceeded…"); this gives them the contract's code and, as every
+ * other limit of the gateway does, the name of the setting that refused.
  */
-const markTooComplex: GraphQLArmorRejectCallback = (_ctx, error) => {
-  Object.assign(error.extensions, { code: 'QUERY_TOO_COMPLEX' });
-};
+const tooComplex =
+  (limit: 'maxDepth' | 'maxAliases' | 'maxTokens' | 'maxDirectives'): GraphQLArmorRejectCallback =>
+  (_ctx, error) => {
+    Object.assign(error.extensions, { code: 'QUERY_TOO_COMPLEX', limit });
+  };
 
 /**
  * GraphQL Armor's limits, plus the connection-aware cost and node-ID limits it
@@ -33,13 +36,13 @@ const markTooComplex: GraphQLArmorRejectCallback = (_ctx, error) => {
  * REST call. Then the response budget, which holds during execution.
  */
 export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
-  const common = { exposeLimits: true, onReject: [markTooComplex], propagateOnRejection: true };
+  const common = { exposeLimits: true, propagateOnRejection: true };
   return [
     EnvelopArmorPlugin({
-      maxDepth: { n: limits.maxDepth, ...common, ignoreIntrospection: true, flattenFragments: true },
-      maxAliases: { n: limits.maxAliases, ...common, allowList: [] },
-      maxTokens: { n: limits.maxTokens, ...common },
-      maxDirectives: { n: limits.maxDirectives, ...common },
+      maxDepth: { n: limits.maxDepth, ...common, onReject: [tooComplex('maxDepth')], ignoreIntrospection: true, flattenFragments: true },
+      maxAliases: { n: limits.maxAliases, ...common, onReject: [tooComplex('maxAliases')], allowList: [] },
+      maxTokens: { n: limits.maxTokens, ...common, onReject: [tooComplex('maxTokens')] },
+      maxDirectives: { n: limits.maxDirectives, ...common, onReject: [tooComplex('maxDirectives')] },
       costLimit: { enabled: false },
       blockFieldSuggestion: { enabled: !limits.introspection },
     }) as Plugin,

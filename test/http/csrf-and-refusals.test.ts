@@ -81,6 +81,13 @@ test('a refusal in a result is counted by code and limit on /metrics', async () 
   await expect.poll(() => metricValue(stack.url, 'graphql_refusals_total', 'code="QUERY_TOO_COMPLEX",limit="maxCost"')).toBe(1);
 });
 
+test("GraphQL Armor's refusals name their limit too, in the error and on /metrics", async () => {
+  const deep = `{ project(id: "g/p") { agents { nodes { tokens { nodes { ${'agent { '.repeat(20)}name${' }'.repeat(20)} } } } } } }`;
+  const res = await stack.gql(deep, undefined, { token: TOKENS.maintainer });
+  expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'maxDepth' });
+  await expect.poll(() => metricValue(stack.url, 'graphql_refusals_total', 'code="QUERY_TOO_COMPLEX",limit="maxDepth"')).toBe(1);
+});
+
 test('GraphQL responses, refusals included, carry Cache-Control: no-store', async () => {
   const served = await fetch(`${stack.url}/graphql`, {
     method: 'POST',

@@ -171,6 +171,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (compiled) compiled.serve(req, res, record, viaYoga);
       else viaYoga();
     },
+    onRefused: tracing?.refused,
   });
 
   const server = createServer(serverTimeouts(config), (req, res) => {

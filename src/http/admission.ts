@@ -25,6 +25,8 @@ export interface AdmissionOptions {
   /** Response headers every GraphQL answer carries, refusals included (CORS). */
   decorate(req: IncomingMessage, res: ServerResponse): void;
   serve(req: IncomingMessage, res: ServerResponse, record: RequestRecord): void;
+  /** Told of each request refused here, before GraphQL (with tracing on: its span). */
+  onRefused?: ((req: IncomingMessage, res: ServerResponse, code: string) => void) | undefined;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface AdmissionOptions {
  * trickles its body (or never finishes it) holds a socket and at most its
  * declared bytes, never a slot; it is cut off at BODY_TIMEOUT_MS.
  */
-export function createAdmission({ config, logger, metrics, draining, decorate, serve }: AdmissionOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createAdmission({ config, logger, metrics, draining, decorate, serve, onRefused }: AdmissionOptions): (req: IncomingMessage, res: ServerResponse) => void {
   let inFlight = 0;
   // What the in-flight requests' own bodies could hold at most: unfinished bodies may not hold more on top.
   const maxPendingBodyBytes = config.maxInFlightRequests * config.maxBodyBytes;
@@ -42,6 +44,7 @@ export function createAdmission({ config, logger, metrics, draining, decorate, s
   function refuse(req: IncomingMessage, res: ServerResponse, requestId: string, refusal: Refusal): void {
     metrics.refusal(refusal.code, refusal.limit, true);
     logger.warn({ msg: 'request refused', requestId, status: refusal.status, code: refusal.code, limit: refusal.limit, declaredBytes: req.headers['content-length'] });
+    onRefused?.(req, res, refusal.code);
     sendRefusal(req, res, refusal);
   }
 

@@ -12,6 +12,8 @@ interface Traced {
 export interface RequestTracing {
   /** Starts the request's SERVER span, ended when its response is: before yoga or the direct path sees it. */
   begin(req: IncomingMessage, res: ServerResponse, record: RequestRecord): void;
+  /** A SERVER span for a request refused before GraphQL (by the HTTP layer's own limits), ended when its refusal is sent. */
+  refused(req: IncomingMessage, res: ServerResponse, code: string): void;
   /** The span the request's REST calls are children of. */
   spanOf(record: RequestRecord): CallTracer | undefined;
   /** Notes the operation's type as yoga executes it. */
@@ -41,6 +43,10 @@ export function requestTracing(tracer: GatewayTracer): RequestTracing {
           errorCodes: record.errorCodes,
         }),
       );
+    },
+    refused(req, res, code) {
+      const span = tracer.startRequest(req.method ?? 'GET', req.headers);
+      res.once('close', () => span.end({ httpStatus: res.statusCode, aborted: !res.writableFinished, operationName: undefined, operationType: undefined, errorCodes: [code] }));
     },
     spanOf: (record) => traced.get(record)?.span,
     plugin: {

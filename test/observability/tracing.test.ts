@@ -254,6 +254,36 @@ describe('tracing on (OTLP/HTTP, sampled at 100%)', () => {
     expect(exported.includes(Buffer.from('http.request.resend_count'))).toBe(true);
     expect(exported.includes(Buffer.from(TOKENS.maintainer))).toBe(false);
   });
+
+  test('a request refused before GraphQL (a body over MAX_BODY_BYTES) still has its SERVER span, with the code, and no REST call', async () => {
+    receiver.exports.length = 0;
+    simulator.resetStats();
+    const [traceId, callerSpanId] = [hex(16), hex(8)];
+    const gateway = await startChildGateway({
+      GITLAB_URL: simulator.url,
+      MAX_BODY_BYTES: '1000',
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_TRACES_SAMPLER: 'always_on',
+    });
+    const res = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.maintainer}`, traceparent: `00-${traceId}-${callerSpanId}-01` },
+      body: JSON.stringify({ query: `{ __typename } # ${'x'.repeat(2000)}` }),
+    });
+    expect(res.status).toBe(413);
+    await res.arrayBuffer();
+    gateway.process.kill('SIGTERM');
+    expect(await gateway.exited).toBe(0);
+
+    const { spans } = spansOf(receiver.exports);
+    expect(spans).toHaveLength(1);
+    const [span] = spans;
+    expect([span!.traceId, span!.parentSpanId, span!.kind, span!.status?.code]).toEqual([traceId, callerSpanId, SPAN_KIND_SERVER, 2]);
+    expect(Number(attribute(span!, 'http.response.status_code')?.intValue)).toBe(413);
+    expect(attribute(span!, 'error.type')?.stringValue).toBe('QUERY_TOO_COMPLEX');
+    expect(simulator.total()).toBe(0);
+  });
 });
 
 describe('tracing off', () => {

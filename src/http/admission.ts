@@ -40,6 +40,8 @@ export function createAdmission({ config, logger, metrics, draining, decorate, s
   // What the in-flight requests' own bodies could hold at most: unfinished bodies may not hold more on top.
   const maxPendingBodyBytes = config.maxInFlightRequests * config.maxBodyBytes;
   let pendingBodyBytes = 0;
+  let pendingBodies = 0;
+  metrics.observeAdmission(() => ({ inFlight, pendingBodies }));
 
   function refuse(req: IncomingMessage, res: ServerResponse, requestId: string, refusal: Refusal): void {
     metrics.refusal(refusal.code, refusal.limit, true);
@@ -98,8 +100,10 @@ export function createAdmission({ config, logger, metrics, draining, decorate, s
       return;
     }
     pendingBodyBytes += declared;
+    pendingBodies++;
     readBody(req, config.bodyTimeoutMs, (outcome) => {
       pendingBodyBytes -= declared;
+      pendingBodies--;
       if (outcome === 'timeout') {
         refuse(req, res, requestId, {
           status: 408,

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { RestCallEvent } from '../datasources/gitlab-client.js';
 import type { CompiledOutcome } from '../execution/compiled-execution.js';
 
@@ -107,6 +107,31 @@ export class Metrics {
     this.refusals.inc({ code, limit: limit ?? 'none' });
     // Refused before it was read: still a request, with no duration to skew the histogram.
     if (http) this.requests.inc({ operation: 'anonymous', outcome: code });
+  }
+
+  /**
+   * What the HTTP layer holds now, read at each scrape (nothing is counted on
+   * the request's path): requests taking one of MAX_IN_FLIGHT_REQUESTS slots,
+   * and bodies still arriving, which hold none (a slow or stalled client shows
+   * here first).
+   */
+  observeAdmission(state: () => { inFlight: number; pendingBodies: number }): void {
+    new Gauge({
+      name: 'graphql_requests_in_flight',
+      help: 'GraphQL requests being served, each holding one of MAX_IN_FLIGHT_REQUESTS slots.',
+      registers: [this.registry],
+      collect() {
+        this.set(state().inFlight);
+      },
+    });
+    new Gauge({
+      name: 'graphql_request_bodies_pending',
+      help: 'Request bodies still arriving (within BODY_TIMEOUT_MS): they hold no in-flight slot yet.',
+      registers: [this.registry],
+      collect() {
+        this.set(state().pendingBodies);
+      },
+    });
   }
 
   compiledExecution(outcome: CompiledOutcome): void {

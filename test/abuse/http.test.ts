@@ -2,7 +2,7 @@ import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { anonymousPost, expectSurvived, legitimateQuery, rawConnection, received, startAbuseStack, watch } from './support.js';
 import type { AbuseStack } from './support.js';
-import { metricsText } from '../helpers/harness.js';
+import { metricValue, metricsText } from '../helpers/harness.js';
 
 /**
  * Hostile callers at the HTTP layer, each against a real gateway process
@@ -84,7 +84,9 @@ describe('slow clients', () => {
       }),
     );
     const answers = attackers.map((socket) => received(socket, 6 * SECOND));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Every stalled body is being waited for, and none holds a slot: then a caller must still be served.
+    await expect.poll(() => metricValue(stack.url, 'graphql_request_bodies_pending'), { timeout: 5 * SECOND }).toBe(300);
+    expect(await metricValue(stack.url, 'graphql_requests_in_flight')).toBe(0);
     await legitimateQuery(stack.url);
 
     const results = await Promise.all(answers);
@@ -95,7 +97,9 @@ describe('slow clients', () => {
     }
     const report = await watcher.stop();
     await expectSurvived(stack, report, 200);
-    expect(await metricsText(stack.url)).toMatch(/^graphql_refusals_total\{code="REQUEST_TIMEOUT",limit="bodyTimeoutMs"\} 300$/m);
+    const metrics = await metricsText(stack.url);
+    expect(metrics).toMatch(/^graphql_refusals_total\{code="REQUEST_TIMEOUT",limit="bodyTimeoutMs"\} 300$/m);
+    expect(metrics).toMatch(/^graphql_request_bodies_pending 0$/m);
   }, 30_000);
 
   test('300 connections that never finish their headers are closed at HEADERS_TIMEOUT_MS', async () => {

@@ -26,9 +26,11 @@ test('past the cap, requests get 503 OVERLOADED at once and cost no REST call; t
   const served = [post(), post(), post()].map((p) => p.finally(() => servedDone++));
   // The first three hold their slots once GitLab has their calls; only then do the others arrive.
   await vi.waitFor(() => expect(stack.simulator.count('GET /projects/:id/cluster_agents')).toBe(3), { timeout: 5_000, interval: 10 });
+  const holding = await (await fetch(`${stack.url}/metrics`)).text();
   const turnedAway = await Promise.all([post(), post()]);
   // Answered without waiting for the slow GitLab: none of the served requests has its answer yet.
   expect(servedDone).toBe(0);
+  expect(holding).toMatch(/^graphql_requests_in_flight 3$/m);
 
   for (const res of turnedAway) {
     expect(res.status).toBe(503);
@@ -45,6 +47,7 @@ test('past the cap, requests get 503 OVERLOADED at once and cost no REST call; t
   const metrics = await (await fetch(`${stack.url}/metrics`)).text();
   expect(metrics).toMatch(/^graphql_requests_total\{operation="anonymous",outcome="OVERLOADED"\} 2$/m);
   expect(metrics).toMatch(/^graphql_refusals_total\{code="OVERLOADED",limit="maxInFlightRequests"\} 2$/m);
+  expect(metrics).toMatch(/^graphql_requests_in_flight 0$/m);
 
   const again = await post();
   expect(again.status).toBe(200);

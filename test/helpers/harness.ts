@@ -59,8 +59,8 @@ export async function postGraphQL<TData = Record<string, unknown>, TVars = Recor
 }
 
 /** The value of the first sample in a `/metrics` text named `name` whose labels include `labels`; 0 when there is none yet. */
-export function sampleValue(metricsText: string, name: string, labels: string): number {
-  const line = metricsText.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(labels));
+export function sampleValue(metricsText: string, name: string, labels?: string): number {
+  const line = metricsText.split('\n').find((l) => (labels === undefined ? l.startsWith(`${name} `) : l.startsWith(`${name}{`) && l.includes(labels)));
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
@@ -70,7 +70,7 @@ export async function metricsText(url: string): Promise<string> {
 }
 
 /** `sampleValue` of the gateway's `/metrics` now. */
-export async function metricValue(url: string, name: string, labels: string): Promise<number> {
+export async function metricValue(url: string, name: string, labels?: string): Promise<number> {
   return sampleValue(await metricsText(url), name, labels);
 }
 

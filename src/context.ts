@@ -39,7 +39,7 @@ export interface ContextOptions extends RequestLimits {
 
 export function createContext(client: GitLabClient, request: Request, options: ContextOptions): GatewayContext {
   const { requestId, maxConcurrentCalls, maxRestCallsPerRequest, graphqlTimeoutMs } = options;
-  const traceContext = forwardableTraceContext(request.headers.get('traceparent'), request.headers.get('tracestate'));
+  const traceContext = forwardableTraceContext(request.headers);
   const api = new GitLabApi(
     client,
     {

@@ -18,12 +18,13 @@ export interface TraceHeaders {
  * rather than passed on, since it would be forwarded on every REST call.
  * Its `tracestate` goes with it only when it is valid as a whole.
  */
-export function forwardableTraceContext(traceparent: string | null, tracestate: string | null): TraceHeaders | undefined {
+export function forwardableTraceContext(headers: Pick<Headers, 'get'>): TraceHeaders | undefined {
+  const traceparent = headers.get('traceparent');
   const parts = traceparent === null ? null : TRACEPARENT.exec(traceparent);
   if (!parts) return undefined;
   const [, version, traceId, parentId] = parts;
   if (version === 'ff' || /^0+$/.test(traceId!) || /^0+$/.test(parentId!)) return undefined;
-  const state = forwardableTracestate(tracestate);
+  const state = forwardableTracestate(headers.get('tracestate'));
   return state === undefined ? { traceparent: traceparent! } : { traceparent: traceparent!, tracestate: state };
 }
 

@@ -5,7 +5,9 @@ import type { SimResponse } from './responses.js';
 
 /**
  * What an injected fault does: answer with that status (`429` as
- * Rack::Attack would), `reset` the socket without an answer, send the
+ * Rack::Attack would), `reset` the socket without an answer (over HTTP/2
+ * only the request's stream, RST_STREAM, as a proxy cutting one request
+ * does), send the
  * headers and hold the body back (`slow-body`), or never answer (`hang`).
  * The hostile ones, that a broken or malicious GitLab (or a proxy before it)
  * could send: a 200 whose body is `hugeBodyBytes` long, its length declared

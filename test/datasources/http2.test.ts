@@ -101,3 +101,38 @@ describe('GitLab over TLS', () => {
     }
   }, 30_000);
 });
+
+describe('GitLab failing over HTTP/2', () => {
+  const h2 = { gitlabHttp2: 'auto' } as const;
+  const TOKEN_LIST = 'GET /projects/:id/cluster_agents/:agent_id/tokens';
+  const tokenLists = () => sim.requests.filter((r) => r.route === TOKEN_LIST);
+
+  test('a 503 on one stream is retried on the same connection; the answer is whole', async () => {
+    sim.failNext(1, '503', { route: TOKEN_LIST });
+    const { result, connections, versions, calls } = await nestedQuery({ ...h2, gitlabCa: sim.ca });
+    expect(result.errors).toBeUndefined();
+    expect((result.data as { project: { agents: { nodes: unknown[] } } }).project.agents.nodes).toHaveLength(20);
+    expect([calls, connections, [...versions]]).toEqual([22, 1, ['2.0']]);
+    expect(tokenLists().filter((r) => r.status === 503)).toHaveLength(1);
+  });
+
+  test('a reset stream (RST_STREAM: the compatibility API resets the stream, not the connection) is retried; the answer is whole', async () => {
+    sim.failNext(1, 'reset', { route: TOKEN_LIST });
+    const { result, connections, versions, calls } = await nestedQuery({ ...h2, gitlabCa: sim.ca });
+    expect(result.errors).toBeUndefined();
+    expect((result.data as { project: { agents: { nodes: { tokens: unknown }[] } } }).project.agents.nodes.every((a) => a.tokens !== null)).toBe(true);
+    // The 20 other streams on the connection never saw it: one retry, on the same connection.
+    expect([calls, connections, [...versions]]).toEqual([22, 1, ['2.0']]);
+    const reset = tokenLists().filter((r) => r.status === 'reset');
+    expect(reset).toHaveLength(1);
+    expect(tokenLists().filter((r) => r.status === 200 && r.path === reset[0]!.path)).toHaveLength(1);
+  });
+
+  test('a stream that never answers ends as UPSTREAM_TIMEOUT at its null list, while the other 19 answer', async () => {
+    sim.failNext(1, 'hang', { route: TOKEN_LIST });
+    const { result } = await nestedQuery({ ...h2, gitlabCa: sim.ca, requestTimeoutMs: 500, retryAttempts: 1 });
+    const nodes = (result.data as { project: { agents: { nodes: { tokens: unknown }[] } } }).project.agents.nodes;
+    expect(nodes.filter((a) => a.tokens === null)).toHaveLength(1);
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_TIMEOUT']);
+  });
+});

@@ -14,7 +14,9 @@ import type { SimResponse } from './responses.js';
  * (`huge-body`) or not (`huge-body-chunked`); the real answer sent one byte
  * every `dripMs` (`drip`); a 302 back to the same URL (`redirect-loop`); a 302
  * to the same path below `/api/v4evil` (`redirect-outside`), a prefix of the
- * API's path that is not inside it.
+ * API's path that is not inside it; the real answer in another shape, as a
+ * proxy or another API could send it (`wrong-shape`: every `id` a string,
+ * `X-Total` not a number).
  */
 export type FaultKind =
   | '500'
@@ -29,7 +31,8 @@ export type FaultKind =
   | 'huge-body-chunked'
   | 'drip'
   | 'redirect-loop'
-  | 'redirect-outside';
+  | 'redirect-outside'
+  | 'wrong-shape';
 
 /** How long or how large the faults that take a measure are. */
 export interface FaultShape {
@@ -117,6 +120,13 @@ const STATUS_FAULTS: ReadonlySet<FaultKind> = new Set<StatusFaultKind>(['500', '
 /** A fault answered with a status and a body of its own, instead of GitLab's answer. */
 export function isStatusFault(fault: Fault | undefined): fault is Fault & { kind: StatusFaultKind } {
   return fault !== undefined && STATUS_FAULTS.has(fault.kind);
+}
+
+/** `wrong-shape`'s answer: `answer` with every `id` in its JSON a string, and its `X-Total`, if any, not a number. */
+export function misshapen(answer: SimResponse): SimResponse {
+  const body = answer.body === undefined ? undefined : (JSON.parse(JSON.stringify(answer.body, (key, value: unknown) => (key === 'id' && typeof value === 'number' ? String(value) : value))) as unknown);
+  const headers = answer.headers && 'X-Total' in answer.headers ? { ...answer.headers, 'X-Total': 'many' } : answer.headers;
+  return { ...answer, body, ...(headers ? { headers } : {}) };
 }
 
 /** The answer of a status fault: GitLab's JSON error body, or Rack::Attack's 429 asking for a retry in a second. */

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { tokenOf } from './auth.js';
 import { readBodyParams } from './body.js';
-import { faultResponse, isStatusFault } from './faults.js';
+import { faultResponse, isStatusFault, misshapen } from './faults.js';
 import type { Faults } from './faults.js';
 import { until } from './latency.js';
 import type { Latency } from './latency.js';
@@ -233,7 +233,7 @@ export function simulatorListener(controls: ServerControls): (req: IncomingMessa
     const answer = isStatusFault(fault)
       ? faultResponse(fault.kind)
       : (controls.rateLimiter?.check(user ? { userId: user.id } : { address: req.socket.remoteAddress ?? '' }) ?? (await respond(req, target, user, controls)));
-    const reply = encode(answer);
+    const reply = encode(fault?.kind === 'wrong-shape' ? misshapen(answer) : answer);
     await until(due);
     if (fault?.kind === 'drip') drip(res, reply, fault.shape.dripMs, () => finish(answer.status));
     else send(res, reply, fault?.kind === 'slow-body' ? fault.shape.slowBodyMs : 0, () => finish(answer.status));

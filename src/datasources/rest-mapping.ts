@@ -53,13 +53,30 @@ export interface RestUrlConfiguration {
   tls_host?: string | null;
 }
 
+/**
+ * The ids and paths that cache keys and global IDs are made of, checked as
+ * they are read: a GitLab (or a proxy) answering another shape fails the call
+ * here (UPSTREAM_UNAVAILABLE, src/datasources/gitlab-api.ts), not deep in a
+ * loader or a resolver. Other fields are only passed on, and GraphQL's own
+ * serialisation checks them.
+ */
+function id(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new TypeError('not an id');
+  return value;
+}
+
+function text(value: string): string {
+  if (typeof value !== 'string') throw new TypeError('not a string');
+  return value;
+}
+
 function toProjectIdentity(p: RestProjectIdentity): ProjectIdentity {
   return {
     kind: 'Project',
-    id: p.id,
+    id: id(p.id),
     name: p.name,
     path: p.path,
-    fullPath: p.path_with_namespace,
+    fullPath: text(p.path_with_namespace),
     nameWithNamespace: p.name_with_namespace,
     description: p.description,
     createdAt: p.created_at,
@@ -73,9 +90,9 @@ export function toProjectDetails(p: RestProject): ProjectDetails {
 export function toAgent(a: RestAgent): Agent {
   return {
     kind: 'Agent',
-    projectId: a.config_project.id,
-    id: a.id,
-    name: a.name,
+    projectId: id(a.config_project.id),
+    id: id(a.id),
+    name: text(a.name),
     createdAt: a.created_at,
     createdByUserId: a.created_by_user_id,
     project: toProjectIdentity(a.config_project),
@@ -87,8 +104,8 @@ export function toAgentToken(projectId: number, t: RestAgentToken): AgentToken {
   return {
     kind: 'AgentToken',
     projectId,
-    agentId: t.agent_id,
-    id: t.id,
+    agentId: id(t.agent_id),
+    id: id(t.id),
     name: t.name,
     description: t.description,
     status: t.status,
@@ -103,8 +120,8 @@ export function toUrlConfiguration(projectId: number, c: RestUrlConfiguration): 
   return {
     kind: 'UrlConfiguration',
     projectId,
-    agentId: c.agent_id,
-    id: c.id,
+    agentId: id(c.agent_id),
+    id: id(c.id),
     url: c.url,
     publicKey: c.public_key ?? null,
     clientCert: c.client_cert ?? null,
@@ -118,16 +135,25 @@ function header(res: RestResponse<unknown>, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
+const MAX_INT = 2 ** 31 - 1;
+
+/** A header that is a count GraphQL's Int can carry (no sign, exponent, hex or spaces, as `Number` would take), else null. */
+function count(value: string | undefined): number | null {
+  if (value === undefined || !/^\d{1,10}$/.test(value)) return null;
+  const n = Number(value);
+  return n <= MAX_INT ? n : null;
+}
+
 /** Reads GitLab's offset-pagination headers (`X-Total`, `X-Next-Page`, ...). */
 export function toPage<R, T>(res: RestResponse<R[]>, requested: PageRequest, map: (item: R) => T): Page<T> {
-  const total = header(res, 'x-total');
   const next = header(res, 'x-next-page');
-  const perPage = Number(header(res, 'x-per-page'));
+  const perPage = count(header(res, 'x-per-page'));
   return {
     items: res.body.map(map),
-    total: total === undefined || total === '' ? null : Number(total),
+    // GitLab leaves X-Total out above 10,000 rows; anything but a count is as good as absent.
+    total: count(header(res, 'x-total')),
     page: requested.page,
-    perPage: Number.isFinite(perPage) && perPage > 0 ? perPage : requested.perPage,
+    perPage: perPage !== null && perPage > 0 ? perPage : requested.perPage,
     hasNextPage: next !== undefined && next !== '',
   };
 }

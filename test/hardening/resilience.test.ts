@@ -227,6 +227,49 @@ describe('a GitLab that answers without end', () => {
   });
 });
 
+describe('a GitLab (or a proxy) answering another shape', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterEach(() => {
+    stack.simulator.failNext(0, '500');
+    stack.simulator.resetStats();
+  });
+  afterAll(() => stack.close());
+
+  const AGENTS_ROUTE = 'GET /projects/:id/cluster_agents';
+
+  test("ids that are not numbers fail the list as UPSTREAM_UNAVAILABLE, contained at the list; not retried, and the project's other fields answer", async () => {
+    stack.simulator.failNext(1, 'wrong-shape', { route: AGENTS_ROUTE });
+    const res = await stack.gql('{ project(id: "g/p") { name agents(first: 5) { nodes { id name } } } }', undefined, maintainer);
+    expect(res.data).toEqual({ project: { name: 'P', agents: null } });
+    expect(res.errors).toHaveLength(1);
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'GitLab answered GET /projects/:id/cluster_agents with 200 and a body of an unexpected shape',
+      path: ['project', 'agents'],
+      extensions: { code: 'UPSTREAM_UNAVAILABLE', httpStatus: 200 },
+    });
+    expect(stack.simulator.count(AGENTS_ROUTE)).toBe(1);
+  });
+
+  test("a token's ids that are not numbers fail that agent's token list only", async () => {
+    stack.simulator.failNext(1, 'wrong-shape', { route: TOKENS_ROUTE });
+    const res = await stack.gql('{ project(id: "g/p") { agents(first: 3) { nodes { name tokens { nodes { name } } } } } }', undefined, maintainer);
+    const nodes = (res.data as { project: { agents: { nodes: { tokens: unknown }[] } } }).project.agents.nodes;
+    expect(nodes.map((n) => n.tokens === null)).toEqual([true, false, false]);
+    expect(res.errors?.map((e) => [e.extensions?.code, e.path?.join('.')])).toEqual([['UPSTREAM_UNAVAILABLE', 'project.agents.nodes.0.tokens']]);
+  });
+
+  test('a mutation whose answer has another shape is UPSTREAM_UNAVAILABLE with its outcome unknown, and is not sent again', async () => {
+    stack.simulator.failNext(1, 'wrong-shape', { route: 'POST /projects/:id/cluster_agents' });
+    const res = await stack.gql('mutation { registerAgent(input: { projectId: "g/p", name: "odd-shape" }) { agent { name } } }', undefined, maintainer);
+    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', outcomeUnknown: true });
+    expect(res.errors?.[0]?.message).toContain('a body of an unexpected shape');
+    expect(stack.simulator.count('POST /projects/:id/cluster_agents')).toBe(1);
+  });
+});
+
 describe('one GraphQL request', () => {
   test('has graphqlTimeoutMs in all: REST calls pending then end as UPSTREAM_TIMEOUT, those still queued are never sent', async () => {
     const stack = await startStack({ gateway: { graphqlTimeoutMs: 700, requestTimeoutMs: 5_000, maxConcurrentCallsPerRequest: 2 } });

@@ -116,20 +116,18 @@ export class Metrics {
    * here first).
    */
   observeAdmission(state: () => { inFlight: number; pendingBodies: number }): void {
+    this.scrapedGauge('graphql_requests_in_flight', 'GraphQL requests being served, each holding one of MAX_IN_FLIGHT_REQUESTS slots.', () => state().inFlight);
+    this.scrapedGauge('graphql_request_bodies_pending', 'Request bodies still arriving (within BODY_TIMEOUT_MS): they hold no in-flight slot yet.', () => state().pendingBodies);
+  }
+
+  /** A gauge whose value `read` gives at each scrape. */
+  private scrapedGauge(name: string, help: string, read: () => number): void {
     new Gauge({
-      name: 'graphql_requests_in_flight',
-      help: 'GraphQL requests being served, each holding one of MAX_IN_FLIGHT_REQUESTS slots.',
+      name,
+      help,
       registers: [this.registry],
       collect() {
-        this.set(state().inFlight);
-      },
-    });
-    new Gauge({
-      name: 'graphql_request_bodies_pending',
-      help: 'Request bodies still arriving (within BODY_TIMEOUT_MS): they hold no in-flight slot yet.',
-      registers: [this.registry],
-      collect() {
-        this.set(state().pendingBodies);
+        this.set(read());
       },
     });
   }

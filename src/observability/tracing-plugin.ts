@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { RequestRecord } from './request-record.js';
-import type { CallTracer, GatewayTracer, RequestSpan } from './tracing.js';
+import type { CallTracer, GatewayTracer, RequestOutcome, RequestSpan } from './tracing.js';
 
 interface Traced {
   span: RequestSpan;
@@ -28,25 +28,27 @@ export interface RequestTracing {
  */
 export function requestTracing(tracer: GatewayTracer): RequestTracing {
   const traced = new WeakMap<RequestRecord, Traced>();
+  /** A SERVER span for the life of `res`, ended with its status and what `outcome` says once it has closed. */
+  const spanUntilClosed = (req: IncomingMessage, res: ServerResponse, outcome: () => Omit<RequestOutcome, 'httpStatus' | 'aborted'>): RequestSpan => {
+    const span = tracer.startRequest(req.method ?? 'GET', req.headers);
+    res.once('close', () => span.end({ httpStatus: res.statusCode, aborted: !res.writableFinished, ...outcome() }));
+    return span;
+  };
   return {
     begin(req, res, record) {
-      const entry: Traced = { span: tracer.startRequest(req.method ?? 'GET', req.headers) };
-      traced.set(record, entry);
-      res.once('close', () =>
-        entry.span.end({
-          httpStatus: res.statusCode,
-          aborted: !res.writableFinished,
+      const entry: Traced = {
+        span: spanUntilClosed(req, res, () => ({
           operationName: record.operationName,
           // Only yoga runs mutations and subscriptions, and notes their type: the direct path
           // (src/execution/compiled-execution.ts) answers queries only, and notes no type.
           operationType: entry.operationType ?? (record.executed ? 'query' : undefined),
           errorCodes: record.errorCodes,
-        }),
-      );
+        })),
+      };
+      traced.set(record, entry);
     },
     refused(req, res, code) {
-      const span = tracer.startRequest(req.method ?? 'GET', req.headers);
-      res.once('close', () => span.end({ httpStatus: res.statusCode, aborted: !res.writableFinished, operationName: undefined, operationType: undefined, errorCodes: [code] }));
+      spanUntilClosed(req, res, () => ({ operationName: undefined, operationType: undefined, errorCodes: [code] }));
     },
     spanOf: (record) => traced.get(record)?.span,
     plugin: {

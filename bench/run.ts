@@ -139,7 +139,8 @@ const machine: Machine = {
 
 /**
  * BENCH_PROFILE=<dir>: a V8 CPU profile of the gateway (or the baseline) over each measured run, one file a cell
- * (open it in Chrome DevTools); with BENCH_PROFILE_KIND=heap, a sampling heap profile of every allocation instead.
+ * (open it in Chrome DevTools); with BENCH_PROFILE_KIND=heap, a sampling heap profile of every allocation instead,
+ * and each cell says how many KiB the process allocated per operation (what GC has to clear).
  */
 /** The gateway runs with `npm start`'s Node flags (its heap limit), plus any BENCH_GATEWAY_NODE_ARGS. */
 const GATEWAY_NODE_ARGS = childNodeArgs('gateway', startScriptNodeArgs());
@@ -338,7 +339,7 @@ async function measureCell(stack: Stack, latencyMs: number, op: BenchOperation |
   const result = await drive(target, { connections, operations: operationsToRun });
   const selfAfter = cpuMs();
   const machineAfter = machineBusyMs();
-  if (profile) await serving!.call('profileStop', profile);
+  const allocated = profile ? await serving!.call<number | undefined>('profileStop', profile) : undefined;
   const after = await read();
   const stats = await sim.call<SimStats>('stats');
 
@@ -369,6 +370,7 @@ async function measureCell(stack: Stack, latencyMs: number, op: BenchOperation |
     otherCpuPercent: other === undefined ? undefined : Math.round(other),
     connectsToGitLab: delta(2),
     routes: stats.counts,
+    ...(allocated === undefined ? {} : { allocatedKiBPerOp: allocated / 1024 / Math.max(1, result.ops) }),
   };
 }
 
@@ -380,6 +382,7 @@ function describe(c: Cell): string {
     `p50 ${fmt(c.latency.p50)}  p90 ${fmt(c.latency.p90)}  p99 ${fmt(c.latency.p99)} ms`,
     `${fmt(c.callsPerOp, 2)} calls/op (min ${c.minimumCalls})`,
     `cpu ${c.cpuMsPerOp === undefined ? '—' : fmt(c.cpuMsPerOp, 2)} ms/op (${c.target === 'floor' ? "the floor's GitLab" : 'simulator'} ${fmt(c.simulatorCpuMsPerOp, 2)})`,
+    ...(c.allocatedKiBPerOp === undefined ? [] : [`allocated ${fmt(c.allocatedKiBPerOp, 1)} KiB/op`]),
     ...(c.connectsToGitLab ? [`${c.connectsToGitLab} new connections to GitLab`] : []),
     ...((c.otherCpuPercent ?? 0) >= 5 ? [`⚠ other processes used ${c.otherCpuPercent}% of the CPUs`] : []),
     ...(failed > 0 ? [`⚠ ${failed} failed`] : []),

@@ -131,7 +131,7 @@ export function countUndiciConnects(): () => number {
  * allocation, collected or not), started and stopped on the parent's word so
  * that a profile holds one measured run and nothing else.
  */
-export function profiler(): { start: (kind: unknown) => Promise<void>; stop: (path: unknown) => Promise<void> } {
+export function profiler(): { start: (kind: unknown) => Promise<void>; stop: (path: unknown) => Promise<number | undefined> } {
   let session: Session | undefined;
   let running: 'cpu' | 'heap' = 'cpu';
   return {
@@ -148,14 +148,21 @@ export function profiler(): { start: (kind: unknown) => Promise<void>; stop: (pa
       await session.post('Profiler.setSamplingInterval', { interval: 200 });
       await session.post('Profiler.start');
     },
+    /** Writes the profile to `path`; for a heap profile, returns the bytes allocated over it. */
     async stop(path) {
-      if (!session) return;
+      if (!session) return undefined;
       const { profile } = running === 'heap' ? await session.post('HeapProfiler.stopSampling') : await session.post('Profiler.stop');
       writeFileSync(String(path), JSON.stringify(profile));
       session.disconnect();
       session = undefined;
+      return 'head' in profile ? allocatedBytes(profile.head) : undefined;
     },
   };
+}
+
+/** A sampling heap profile's estimate of all it saw allocated: each node's selfSize is its samples scaled by their odds of being taken. */
+function allocatedBytes(node: { selfSize: number; children: { selfSize: number; children: unknown[] }[] }): number {
+  return node.children.reduce((sum, child) => sum + allocatedBytes(child as typeof node), node.selfSize);
 }
 
 /** In a child: its arguments, as the parent passed them. */

@@ -46,6 +46,8 @@ export interface Cell {
   connectsToGitLab: number | undefined;
   /** REST calls of the run, by route template. */
   routes: Record<string, number>;
+  /** With BENCH_PROFILE_KIND=heap: KiB the system under test allocated per operation (the sampling heap profile's estimate, collected objects included). */
+  allocatedKiBPerOp?: number;
   /** With several rounds: operations/s of every round, in order; this cell is the median round's. */
   roundsOpsPerSec?: number[];
   /** With several rounds: CPU ms per operation of every round, in order. */

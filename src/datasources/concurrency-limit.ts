@@ -4,7 +4,8 @@
  * cost ~5 µs to create (once per GraphQL request: 1% of a one-call query's
  * CPU) and ~1.3 µs a call against ~0.1 for a bare call, through the promises
  * it makes to start every task in a later microtask (docs/benchmarks.md).
- * Here a task under the limit starts at once.
+ * Here a call under the limit starts at once, with no promise of the limit's:
+ * `acquire` gives one only to a call that must wait.
  */
 export class ConcurrencyLimit {
   private active = 0;
@@ -12,27 +13,19 @@ export class ConcurrencyLimit {
 
   constructor(private readonly max: number) {}
 
-  run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active < this.max) return this.start(task);
-    return new Promise<T>((resolve, reject) => {
-      this.waiting.push(() => this.start(task).then(resolve, reject));
-    });
-  }
-
-  private start<T>(task: () => Promise<T>): Promise<T> {
-    this.active++;
-    let running: Promise<T>;
-    try {
-      running = task();
-    } catch (err) {
-      running = Promise.reject(err);
+  /** A slot: undefined when one is free now, else a promise of one. Each slot taken is given back by `release`. */
+  acquire(): Promise<void> | undefined {
+    if (this.active < this.max) {
+      this.active++;
+      return undefined;
     }
-    running.then(this.release, this.release);
-    return running;
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
-  private readonly release = (): void => {
-    this.active--;
-    this.waiting.shift()?.();
-  };
+  release(): void {
+    const next = this.waiting.shift();
+    // The slot passes to the next call as it is: `active` stays.
+    if (next) next();
+    else this.active--;
+  }
 }

@@ -2,7 +2,7 @@ import { GatewayError } from '../errors.js';
 import type { ErrorCode } from '../errors.js';
 import { Pool, errors as undiciErrors, multiplexOnHttp2 } from './undici.js';
 import { ExchangeTimeoutError, ResponseTooLargeError, requestText } from './request-text.js';
-import type { CancelSignal } from './request-text.js';
+import type { CancelSignal, TextResponse } from './request-text.js';
 import type { CallTracer } from '../observability/tracing.js';
 import type { TraceHeaders } from '../observability/trace-context.js';
 
@@ -122,6 +122,14 @@ export class GitLabError extends GatewayError {
   }
 }
 
+/** What one exchange sends: a request's method, full path, headers and body. */
+interface Exchange {
+  method: HttpMethod;
+  path: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const API_PREFIX = '/api/v4';
 
@@ -182,22 +190,14 @@ export class GitLabClient {
       if (attemptStarted >= end) throw this.outOfTime(end, budgetEnd, previous);
       call.budget?.spend();
       const span = call.trace?.startAttempt(req, attempt);
-      const outcome = await this.send<T>(req, call, end, span ? { ...call.traceContext, traceparent: span.traceparent } : call.traceContext).catch((err: unknown) =>
-        err instanceof ExchangeTimeoutError ? this.outOfTime(end, budgetEnd, previous) : this.toGitLabError(err, req.method),
-      );
+      let outcome: RestResponse<T> | GitLabError;
+      try {
+        outcome = await this.send<T>(req, call, end, span ? { ...call.traceContext, traceparent: span.traceparent } : call.traceContext);
+      } catch (err) {
+        outcome = err instanceof ExchangeTimeoutError ? this.outOfTime(end, budgetEnd, previous) : this.toGitLabError(err, req.method);
+      }
       call.budget?.settle(outcome);
-      const failed = outcome instanceof GitLabError;
-      // One shape for every event (absent fields undefined, which JSON leaves out): this runs for every REST call.
-      const event: RestCallEvent = {
-        requestId: call.requestId,
-        method: req.method,
-        route: req.route,
-        status: failed ? (outcome.status ?? 'error') : outcome.status,
-        durationMs: performance.now() - attemptStarted,
-        attempt,
-        errorCode: failed ? outcome.code : undefined,
-        errorMessage: failed && outcome.gitlabMessage === undefined ? outcome.message : undefined,
-      };
+      const event = restCallEvent(req, call.requestId, outcome, attempt, attemptStarted);
       span?.end(event);
       this.settings.onRestCall?.(event);
       call.observe?.(event);
@@ -234,7 +234,7 @@ export class GitLabClient {
   }
 
   /** One attempt: an exchange, and the same-origin redirects it leads to, all done by `end` (a `performance.now()` time). */
-  private async send<T>(req: RestRequest, call: CallContext, end: number, traceContext: TraceHeaders | undefined): Promise<RestResponse<T>> {
+  private send<T>(req: RestRequest, call: CallContext, end: number, traceContext: TraceHeaders | undefined): Promise<RestResponse<T>> {
     const { auth } = call;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (auth.authorization !== undefined) headers.authorization = auth.authorization;
@@ -249,28 +249,39 @@ export class GitLabClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(req.body);
     }
-    let path = this.basePath + req.path + queryString(req.query);
-    for (let redirects = 0; ; redirects++) {
-      const limits = { timeoutMs: Math.max(1, Math.ceil(end - performance.now())), maxBytes: this.settings.maxResponseBytes };
-      const res = await requestText(this.pool, { method: req.method, path, headers, body }, call.signal, limits);
-      const { text, headers: responseHeaders } = res;
-      if (res.statusCode >= 200 && res.statusCode < 300) {
-        if (res.statusCode === 204 || text === '') return { status: res.statusCode, body: undefined as T, headers: responseHeaders };
-        return { status: res.statusCode, body: parseJson<T>(text, res.statusCode), headers: responseHeaders };
-      }
-      if (!((res.statusCode === 301 || res.statusCode === 302) && req.method === 'GET')) throw httpError(res.statusCode, text, responseHeaders);
-      const moved = this.sameOriginPath(responseHeaders.location);
-      if (moved === undefined) {
-        throw new GitLabError('UPSTREAM_UNAVAILABLE', `GitLab answered ${res.statusCode} with a redirect away from its API at ${this.host}${this.basePath}/`, res.statusCode, undefined, false);
-      }
-      if (redirects === this.settings.maxRedirects) {
-        throw new GitLabError('UPSTREAM_UNAVAILABLE', `GitLab redirected more than ${this.settings.maxRedirects} times (the limit gitlabMaxRedirects)`, res.statusCode, undefined, false, {
-          limit: 'gitlabMaxRedirects',
-        });
-      }
-      call.budget?.spend();
-      path = moved;
+    return this.exchange<T>({ method: req.method, path: this.basePath + req.path + queryString(req.query), headers, body }, call, end, 0);
+  }
+
+  /**
+   * One exchange, and the redirect it may lead to. A promise chain rather
+   * than an async function: an async frame (its registers, promise and await
+   * reactions) is memory every REST call holds for as long as GitLab takes to
+   * answer, and every scavenge in that time copies it (docs/benchmarks.md).
+   */
+  private exchange<T>(options: Exchange, call: CallContext, end: number, redirects: number): Promise<RestResponse<T>> {
+    const limits = { timeoutMs: Math.max(1, Math.ceil(end - performance.now())), maxBytes: this.settings.maxResponseBytes };
+    return requestText(this.pool, options, call.signal, limits).then((res) => this.answer<T>(res, options, call, end, redirects));
+  }
+
+  /** What one exchange's answer means: a 2xx read as JSON, a same-origin redirect followed, anything else its GitLabError. */
+  private answer<T>(res: TextResponse, options: Exchange, call: CallContext, end: number, redirects: number): RestResponse<T> | Promise<RestResponse<T>> {
+    const { statusCode, text, headers } = res;
+    if (statusCode >= 200 && statusCode < 300) {
+      if (statusCode === 204 || text === '') return { status: statusCode, body: undefined as T, headers };
+      return { status: statusCode, body: parseJson<T>(text, statusCode), headers };
     }
+    if (!((statusCode === 301 || statusCode === 302) && options.method === 'GET')) throw httpError(statusCode, text, headers);
+    const moved = this.sameOriginPath(headers.location);
+    if (moved === undefined) {
+      throw new GitLabError('UPSTREAM_UNAVAILABLE', `GitLab answered ${statusCode} with a redirect away from its API at ${this.host}${this.basePath}/`, statusCode, undefined, false);
+    }
+    if (redirects === this.settings.maxRedirects) {
+      throw new GitLabError('UPSTREAM_UNAVAILABLE', `GitLab redirected more than ${this.settings.maxRedirects} times (the limit gitlabMaxRedirects)`, statusCode, undefined, false, {
+        limit: 'gitlabMaxRedirects',
+      });
+    }
+    call.budget?.spend();
+    return this.exchange<T>({ ...options, path: moved }, call, end, redirects + 1);
   }
 
   /** GitLab answers a renamed project's old path with a redirect to its id-based URL: followed only below the API's path. */
@@ -351,6 +362,21 @@ function unreachableCause(err: unknown): UnreachableCause | undefined {
   if (code === 'ETIMEDOUT') return { reason: 'the connection timed out (ETIMEDOUT)', transient: true, timeout: true };
   if (UNTRUSTED_CERTIFICATE.has(code)) return { reason: `TLS certificate not trusted (${code})`, transient: false, timeout: false };
   return undefined;
+}
+
+/** One shape for every event (absent fields undefined, which JSON leaves out): this runs for every REST call. */
+function restCallEvent(req: RestRequest, requestId: string | undefined, outcome: RestResponse<unknown> | GitLabError, attempt: number, started: number): RestCallEvent {
+  const failed = outcome instanceof GitLabError;
+  return {
+    requestId,
+    method: req.method,
+    route: req.route,
+    status: failed ? (outcome.status ?? 'error') : outcome.status,
+    durationMs: performance.now() - started,
+    attempt,
+    errorCode: failed ? outcome.code : undefined,
+    errorMessage: failed && outcome.gitlabMessage === undefined ? outcome.message : undefined,
+  };
 }
 
 /** `?page=2&per_page=20`, as URLSearchParams would write it: built by hand, as this runs for every REST call. */

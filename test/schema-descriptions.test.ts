@@ -17,7 +17,7 @@ test('the check names what has no description', () => {
 });
 
 test('messages name types with the right article', async () => {
-  const { parseGlobalId, globalIdOf } = await import('../src/schema/global-id.js');
+  const { parseGlobalId, globalIdOf } = await import('../src/global-id.js');
   const agentId = globalIdOf('Agent', { projectId: 1, agentId: 2 });
   expect(() => parseGlobalId(agentId, 'UrlConfiguration')).toThrow(/must be the ID of a UrlConfiguration, but .* is the ID of an Agent$/);
 });

@@ -94,7 +94,7 @@ export class GitLabData {
   /** GitLab sends `last_used_at` only on the single-token GET, which list items therefore cost; null once the token is gone. */
   async lastUsedAt(token: AgentToken): Promise<string | null> {
     if (token.lastUsedAt !== undefined) return token.lastUsedAt;
-    const full = await this.findToken({ projectId: token.projectId, agentId: token.agentId, tokenId: token.id });
+    const full = await this.findToken({ projectId: token.projectId, agentId: token.agentId, tokenId: token.databaseId });
     return full?.lastUsedAt ?? null;
   }
 

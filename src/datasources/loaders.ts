@@ -79,7 +79,7 @@ export class Loaders {
 
   readonly urlConfigurations = loader<AgentKey, UrlConfiguration[]>(agentKey, async ({ projectId, agentId }) => {
     const list = await this.api.listUrlConfigurations(projectId, agentId);
-    for (const config of list) this.urlConfiguration.prime({ projectId, agentId, id: config.id }, config);
+    for (const config of list) this.urlConfiguration.prime({ projectId, agentId, id: config.databaseId }, config);
     return list;
   });
 
@@ -136,7 +136,7 @@ export class Loaders {
       return found;
     }
     const take = (page: Page<Agent>) => {
-      for (const agent of page.items) if (ids.includes(agent.id)) found.set(agent.id, agent);
+      for (const agent of page.items) if (ids.includes(agent.databaseId)) found.set(agent.databaseId, agent);
     };
     try {
       const first = await this.agentListPage(project, 1);
@@ -211,13 +211,13 @@ export class Loaders {
 
   private primeAgent(agent: Agent): void {
     this.primeProjectIdentity(agent.project);
-    this.agent.prime({ project: agent.projectId, agentId: agent.id }, agent);
+    this.agent.prime({ project: agent.projectId, agentId: agent.databaseId }, agent);
   }
 
   /** A freshly registered agent: its token list is known to be empty. */
   primeNewAgent(agent: Agent): void {
     this.primeAgent(agent);
-    this.agentsWithoutTokens.add(agentKey({ projectId: agent.projectId, agentId: agent.id }));
+    this.agentsWithoutTokens.add(agentKey({ projectId: agent.projectId, agentId: agent.databaseId }));
   }
 
   /** A page of an agent's tokens, answered without a call when the agent is known to have none. */
@@ -230,12 +230,12 @@ export class Loaders {
 
   /** A token whose every field, `lastUsedAt` included, is known (it came from a single GET or a create). */
   primeToken(token: AgentToken): void {
-    this.token.prime({ projectId: token.projectId, agentId: token.agentId, tokenId: token.id }, token);
+    this.token.prime({ projectId: token.projectId, agentId: token.agentId, tokenId: token.databaseId }, token);
   }
 
   /** An agent's one URL configuration, just created. */
   primeUrlConfiguration(agent: AgentKey, config: UrlConfiguration): void {
     this.urlConfigurations.prime(agent, [config]);
-    this.urlConfiguration.prime({ ...agent, id: config.id }, config);
+    this.urlConfiguration.prime({ ...agent, id: config.databaseId }, config);
   }
 }

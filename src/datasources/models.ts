@@ -24,10 +24,19 @@ export interface ProjectDetails extends ProjectIdentity {
   webUrl: string | null;
 }
 
+/**
+ * The global ID an object answers as its `id`, made when the object is:
+ * graphql-jit reads a plain property inline, where an `id` resolver cost
+ * every listed object a resolver call, its resolve info and its path (~550 B
+ * allocated, docs/benchmarks.md).
+ */
+type GlobalId = string;
+
 export interface Agent {
   kind: 'Agent';
+  id: GlobalId;
   projectId: number;
-  id: number;
+  databaseId: number;
   name: string;
   createdAt: string;
   createdByUserId: number | null;
@@ -38,9 +47,10 @@ type AgentTokenStatus = 'active' | 'revoked';
 
 export interface AgentToken {
   kind: 'AgentToken';
+  id: GlobalId;
   projectId: number;
   agentId: number;
-  id: number;
+  databaseId: number;
   name: string;
   description: string | null;
   status: AgentTokenStatus;
@@ -52,9 +62,10 @@ export interface AgentToken {
 
 export interface UrlConfiguration {
   kind: 'UrlConfiguration';
+  id: GlobalId;
   projectId: number;
   agentId: number;
-  id: number;
+  databaseId: number;
   url: string;
   publicKey: string | null;
   clientCert: string | null;

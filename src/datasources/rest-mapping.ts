@@ -1,6 +1,7 @@
 import type { Page, PageRequest } from '../offset-pagination.js';
 import type { Agent, AgentToken, ProjectDetails, ProjectIdentity, UrlConfiguration } from './models.js';
 import type { RestResponse } from './gitlab-client.js';
+import { globalIdOf } from '../global-id.js';
 
 /**
  * GitLab's REST entities, as `lib/api/entities/clusters/*.rb` renders them.
@@ -88,10 +89,13 @@ export function toProjectDetails(p: RestProject): ProjectDetails {
 }
 
 export function toAgent(a: RestAgent): Agent {
+  const projectId = id(a.config_project.id);
+  const databaseId = id(a.id);
   return {
     kind: 'Agent',
-    projectId: id(a.config_project.id),
-    id: id(a.id),
+    id: globalIdOf('Agent', { projectId, agentId: databaseId }),
+    projectId,
+    databaseId,
     name: text(a.name),
     createdAt: a.created_at,
     createdByUserId: a.created_by_user_id,
@@ -101,11 +105,14 @@ export function toAgent(a: RestAgent): Agent {
 
 /** The secret (`token`) is deliberately not carried over: it is handed out once, by the create call. */
 export function toAgentToken(projectId: number, t: RestAgentToken): AgentToken {
+  const agentId = id(t.agent_id);
+  const databaseId = id(t.id);
   return {
     kind: 'AgentToken',
+    id: globalIdOf('AgentToken', { projectId, agentId, tokenId: databaseId }),
     projectId,
-    agentId: id(t.agent_id),
-    id: id(t.id),
+    agentId,
+    databaseId,
     name: t.name,
     description: t.description,
     status: t.status,
@@ -117,11 +124,14 @@ export function toAgentToken(projectId: number, t: RestAgentToken): AgentToken {
 }
 
 export function toUrlConfiguration(projectId: number, c: RestUrlConfiguration): UrlConfiguration {
+  const agentId = id(c.agent_id);
+  const databaseId = id(c.id);
   return {
     kind: 'UrlConfiguration',
+    id: globalIdOf('UrlConfiguration', { projectId, agentId, id: databaseId }),
     projectId,
-    agentId: id(c.agent_id),
-    id: id(c.id),
+    agentId,
+    databaseId,
     url: c.url,
     publicKey: c.public_key ?? null,
     clientCert: c.client_cert ?? null,

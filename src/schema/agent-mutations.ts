@@ -1,4 +1,4 @@
-import { globalIdOf, parseGlobalId, parseProjectKey } from './global-id.js';
+import { globalIdOf, parseGlobalId, parseProjectKey } from '../global-id.js';
 import { mutation } from './mutation.js';
 import { AgentRef } from './refs.js';
 

@@ -12,10 +12,9 @@ const AgentTokenStatusEnum = builder.enumType('AgentTokenStatus', {
 
 nodeObject(AgentTokenRef, 'AgentToken', {
   description: 'A token an agent authenticates with. Its secret is shown once, by `createAgentToken`.',
-  id: (token) => ({ projectId: token.projectId, agentId: token.agentId, tokenId: token.id }),
   load: (key, { gitlab }) => gitlab.token(key),
   fields: (t) => ({
-    databaseId: t.exposeInt('id', { description: "GitLab's numeric token id." }),
+    databaseId: t.exposeInt('databaseId', { description: "GitLab's numeric token id." }),
     name: t.exposeString('name', { description: 'The name given at creation; need not be unique.' }),
     description: t.exposeString('description', { nullable: true, description: 'The description given at creation, if any.' }),
     status: t.expose('status', { type: AgentTokenStatusEnum, description: 'ACTIVE for every token GitLab lists; REVOKED only in the answer to a revoke.' }),

@@ -4,10 +4,9 @@ import { AgentRef, AgentTokenRef, ProjectRef, UrlConfigurationRef, projectRef } 
 
 nodeObject(AgentRef, 'Agent', {
   description: 'A GitLab agent for Kubernetes, registered with a project.',
-  id: (agent) => ({ projectId: agent.projectId, agentId: agent.id }),
   load: (key, { gitlab }) => gitlab.agent(key),
   fields: (t) => ({
-    databaseId: t.exposeInt('id', { description: "GitLab's numeric agent id." }),
+    databaseId: t.exposeInt('databaseId', { description: "GitLab's numeric agent id." }),
     name: t.exposeString('name', { description: 'Unique in its project: lowercase letters, digits and \'-\', at most 63 characters.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the agent was registered.' }),
     createdByUserId: t.exposeInt('createdByUserId', { nullable: true, description: 'Null once the creating user is deleted.' }),
@@ -24,7 +23,7 @@ nodeObject(AgentRef, 'Agent', {
         extensions: CONNECTION_EXTENSIONS,
         description: "The agent's active tokens (GitLab lists no revoked ones), most recently used first.",
         resolve: (agent, args, { gitlab }, info) =>
-          resolveOffsetConnection(args, info, (page) => gitlab.tokenPage({ projectId: agent.projectId, agentId: agent.id }, page)),
+          resolveOffsetConnection(args, info, (page) => gitlab.tokenPage({ projectId: agent.projectId, agentId: agent.databaseId }, page)),
       },
       {
         name: 'AgentTokenConnection',
@@ -40,14 +39,14 @@ nodeObject(AgentRef, 'Agent', {
       nullable: true,
       description: 'One active token by numeric id; null when it does not exist or is revoked.',
       args: { databaseId: t.arg.int({ required: true, description: "GitLab's numeric token id (`AgentToken.databaseId`)." }) },
-      resolve: (agent, { databaseId }, { gitlab }) => gitlab.findToken({ projectId: agent.projectId, agentId: agent.id, tokenId: databaseId }),
+      resolve: (agent, { databaseId }, { gitlab }) => gitlab.findToken({ projectId: agent.projectId, agentId: agent.databaseId, tokenId: databaseId }),
     }),
     urlConfiguration: t.field({
       type: UrlConfigurationRef,
       nullable: true,
       description:
         'Receptive agents: the one URL configuration GitLab allows per agent. Null when the agent has none or the instance has receptive agents switched off. GitLab lets only Maintainers read it: a Developer gets null and a FORBIDDEN error.',
-      resolve: (agent, _args, { gitlab }) => gitlab.urlConfigurationOf({ projectId: agent.projectId, agentId: agent.id }),
+      resolve: (agent, _args, { gitlab }) => gitlab.urlConfigurationOf({ projectId: agent.projectId, agentId: agent.databaseId }),
     }),
   }),
 });

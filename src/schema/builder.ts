@@ -3,7 +3,7 @@ import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import type { GatewayContext } from '../context.js';
-import { decodeGlobalId, encodeGlobalId } from './global-id.js';
+import { decodeGlobalId, encodeGlobalId } from '../global-id.js';
 
 /** The builder holds no types: each lives in its own module under src/schema/. */
 export const builder = new SchemaBuilder<{

@@ -1,21 +1,27 @@
 import type { FieldMap, ObjectRef } from '@pothos/core';
 import type { GatewayContext } from '../context.js';
 import { builder } from './builder.js';
-import { decodeGlobalId, globalIdOf, idParts, parseGlobalId } from './global-id.js';
-import type { IdParts, NodeTypeName } from './global-id.js';
+import { decodeGlobalId, globalIdOf, idParts, parseGlobalId } from '../global-id.js';
+import type { IdParts, NodeTypeName } from '../global-id.js';
 
 type Types = typeof builder.$inferSchemaTypes;
 
 interface NodeObjectOptions<T, N extends NodeTypeName> {
   description: string;
-  /** The numbers of the object's global ID; a promise only when one must be fetched. */
-  id: (value: T, context: GatewayContext) => IdParts<N> | Promise<IdParts<N>>;
+  /**
+   * The numbers of the object's global ID; a promise only when one must be
+   * fetched. Absent for a model that carries its global ID as its own `id`
+   * (src/datasources/models.ts), which graphql-jit then reads inline.
+   */
+  id?: (value: T, context: GatewayContext) => IdParts<N> | Promise<IdParts<N>>;
   /** The object from its global ID's numbers: what `node` and `nodes` resolve. */
   load: (id: IdParts<N>, context: GatewayContext) => Promise<T>;
   fields: (t: PothosSchemaTypes.ObjectFieldBuilder<Types, T>) => FieldMap;
   /** Makes the type a federation entity; by default keyed by `id` alone and resolved as `load` resolves it. */
   entity?: (ref: ObjectRef<Types, T>) => void;
 }
+
+const ID_DESCRIPTION = 'Opaque global ID.';
 
 const loaders = new Map<NodeTypeName, (id: string, context: GatewayContext) => Promise<object>>();
 
@@ -33,16 +39,22 @@ export function nodeObject<T extends object, N extends NodeTypeName>(ref: Object
     description: options.description,
     interfaces: [builder.nodeInterfaceRef()],
     isTypeOf: (value) => (value as { kind?: unknown }).kind === typename,
-    fields: (t) => ({
-      id: t.id({
-        description: 'Opaque global ID.',
-        resolve: (value, _args, context) => {
-          const parts = options.id(value, context);
-          return parts instanceof Promise ? parts.then((resolved) => globalIdOf(typename, resolved)) : globalIdOf(typename, parts);
-        },
-      }),
-      ...options.fields(t),
-    }),
+    fields: (t) => {
+      const idOf = options.id;
+      return {
+        id: idOf
+          ? t.id({
+              description: ID_DESCRIPTION,
+              resolve: (value, _args, context) => {
+                const parts = idOf(value, context);
+                return parts instanceof Promise ? parts.then((resolved) => globalIdOf(typename, resolved)) : globalIdOf(typename, parts);
+              },
+            })
+          : // T is generic here: the models that leave out `id` are the ones that carry it.
+            (t as unknown as PothosSchemaTypes.ObjectFieldBuilder<Types, { id: string }>).exposeID('id', { description: ID_DESCRIPTION }),
+        ...options.fields(t),
+      };
+    },
   });
   loaders.set(typename, (id, context) => options.load(idParts(typename, id), context));
   const entity =

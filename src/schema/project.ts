@@ -3,7 +3,7 @@ import type { ProjectIdentity } from '../datasources/gitlab-data.js';
 import { badUserInput } from '../errors.js';
 import { CONNECTION_EXTENSIONS, MAX_PER_PAGE, resolveOffsetConnection } from '../offset-pagination.js';
 import { builder } from './builder.js';
-import { parseProjectKey } from './global-id.js';
+import { parseProjectKey } from '../global-id.js';
 import { nodeObject } from './node.js';
 import { AgentRef, ProjectRef, projectRef } from './refs.js';
 import type { ProjectShape } from './refs.js';

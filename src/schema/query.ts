@@ -1,5 +1,5 @@
 import { builder } from './builder.js';
-import { parseProjectKey } from './global-id.js';
+import { parseProjectKey } from '../global-id.js';
 import { loadNode } from './node.js';
 import { ProjectRef, projectRef } from './refs.js';
 

@@ -1,4 +1,4 @@
-import { globalIdOf, parseGlobalId } from './global-id.js';
+import { globalIdOf, parseGlobalId } from '../global-id.js';
 import { mutation } from './mutation.js';
 import { UrlConfigurationRef } from './refs.js';
 

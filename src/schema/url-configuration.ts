@@ -12,10 +12,9 @@ const UrlConfigurationAuthEnum = builder.enumType('UrlConfigurationAuth', {
 
 nodeObject(UrlConfigurationRef, 'UrlConfiguration', {
   description: 'Where GitLab reaches a receptive agent, and how it authenticates.',
-  id: (config) => ({ projectId: config.projectId, agentId: config.agentId, id: config.id }),
   load: (key, { gitlab }) => gitlab.urlConfiguration(key),
   fields: (t) => ({
-    databaseId: t.exposeInt('id', { description: "GitLab's numeric URL configuration id." }),
+    databaseId: t.exposeInt('databaseId', { description: "GitLab's numeric URL configuration id." }),
     url: t.exposeString('url', { description: 'The agent endpoint, `grpc://` or `grpcs://`.' }),
     authMethod: t.field({
       type: UrlConfigurationAuthEnum,

@@ -1,7 +1,7 @@
 import { fetch } from 'undici';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
-import { encodeGlobalId } from '../../src/schema/global-id.js';
+import { encodeGlobalId } from '../../src/global-id.js';
 import { anonymousPost, expectSurvived, legitimateQuery, startAbuseStack, watch } from './support.js';
 import type { AbuseStack, WatchReport } from './support.js';
 

@@ -3,7 +3,7 @@ import { relayStylePagination } from '@apollo/client/utilities';
 import { GraphQLClient } from 'graphql-request';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PROJECTS, TOKENS } from '../../simulator/src/index.js';
-import { globalIdOf } from '../../src/schema/global-id.js';
+import { globalIdOf } from '../../src/global-id.js';
 import { startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 

@@ -7,7 +7,7 @@ import { parse } from 'graphql';
 import { fetch } from 'undici';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { TOKENS } from '../../simulator/src/index.js';
-import { globalIdOf } from '../../src/schema/global-id.js';
+import { globalIdOf } from '../../src/global-id.js';
 import { authHeaders, startStack } from '../helpers/harness.js';
 import type { Caller, GraphQLResponse, Stack } from '../helpers/harness.js';
 import { DEPLOYMENTS_SDL, startDeploymentsSubgraph } from './deployments-subgraph.js';

@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vite
 import { TOKENS } from '../../simulator/src/index.js';
 import { createGateway } from '../../src/app.js';
 import type { GatewayOptions } from '../../src/app.js';
-import { encodeGlobalId } from '../../src/schema/global-id.js';
+import { encodeGlobalId } from '../../src/global-id.js';
 import { metricValue, postGraphQL, startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 import { LogCapture } from '../helpers/log-capture.js';

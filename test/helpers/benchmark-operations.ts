@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PROJECTS, SimState, testSeed } from '../../simulator/src/index.js';
-import { globalIdOf } from '../../src/schema/global-id.js';
+import { globalIdOf } from '../../src/global-id.js';
 import { DIRECT_PATHS } from './direct-baseline.js';
 
 export type OperationId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';

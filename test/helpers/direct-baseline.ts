@@ -15,7 +15,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Pool } from 'undici';
 import { requestText } from '../../src/datasources/request-text.js';
-import { globalIdOf, parseGlobalId } from '../../src/schema/global-id.js';
+import { globalIdOf, parseGlobalId } from '../../src/global-id.js';
 import { cursorFor, offsetOf } from '../../src/offset-pagination.js';
 import { httpService } from './http-service.js';
 import type { HttpService } from './http-service.js';

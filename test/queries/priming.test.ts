@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { PROJECTS, RENAMED_PATH, TOKENS } from '../../simulator/src/index.js';
-import { globalIdOf } from '../../src/schema/global-id.js';
+import { globalIdOf } from '../../src/global-id.js';
 import { startStack } from '../helpers/harness.js';
 import type { Stack } from '../helpers/harness.js';
 

@@ -1,5 +1,5 @@
-import type { ProjectKey } from '../datasources/gitlab-data.js';
-import { badUserInput } from '../errors.js';
+import type { ProjectKey } from './datasources/models.js';
+import { badUserInput } from './errors.js';
 
 /**
  * Opaque global IDs: base64url of `Type:n/n/...`, holding every number the

@@ -166,23 +166,36 @@ async function fetchTotal<T>(fetchPage: PageFetcher<T>): Promise<number | null> 
   return (await fetchPage({ page: 1, perPage: 1 })).total;
 }
 
-/** Rows [start, end) of an offset-paginated list, its pages fetched in parallel; `hasMore`: whether rows follow. */
-async function fetchWindow<T>(fetchPage: PageFetcher<T>, start: number, end: number): Promise<{ items: T[]; total: number | null; hasMore: boolean }> {
+interface Window<T> {
+  items: T[];
+  total: number | null;
+  /** Whether rows follow. */
+  hasMore: boolean;
+}
+
+/**
+ * Rows [start, end) of an offset-paginated list, its pages fetched in
+ * parallel. A promise chain, not an async function, and a one-page window
+ * (nearly every one) without Promise.all: each would cost every connection
+ * a frame or an array, a promise and a reaction more (docs/benchmarks.md).
+ */
+function fetchWindow<T>(fetchPage: PageFetcher<T>, start: number, end: number): Promise<Window<T>> {
   const plan = planPages(start, end);
-  if (plan.pages.length === 0) {
-    const total = await fetchTotal(fetchPage);
-    return { items: [], total, hasMore: total === null ? false : start < total };
-  }
-  // Nearly every window is one page: Promise.all would cost it an array, a promise and a reaction more.
-  const pages = plan.pages.length === 1 ? [await fetchPage({ page: plan.pages[0]!, perPage: plan.perPage })] : await Promise.all(plan.pages.map((page) => fetchPage({ page, perPage: plan.perPage })));
+  if (plan.pages.length === 0) return fetchTotal(fetchPage).then((total) => ({ items: [], total, hasMore: total === null ? false : start < total }));
+  if (plan.pages.length === 1) return fetchPage({ page: plan.pages[0]!, perPage: plan.perPage }).then((page) => windowOf([page], plan, start, end));
+  return Promise.all(plan.pages.map((page) => fetchPage({ page, perPage: plan.perPage }))).then((pages) => windowOf(pages, plan, start, end));
+}
+
+function windowOf<T>(pages: Page<T>[], plan: PagePlan, start: number, end: number): Window<T> {
   const firstRow = (plan.pages[0]! - 1) * plan.perPage;
-  // Nearly every window is one page, and V8's flatMap copies even one array slowly (~4.5 µs for 20 rows).
+  // V8's flatMap copies even one array slowly (~4.5 µs for 20 rows).
   const rows = pages.length === 1 ? pages[0]!.items : pages.flatMap((p) => p.items);
   const last = pages[pages.length - 1]!;
   const total = last.total;
   const fetchedEnd = firstRow + rows.length;
   return {
-    items: rows.slice(start - firstRow, end - firstRow),
+    // A window of whole pages is the rows as they came: only read, never changed.
+    items: start === firstRow && end >= fetchedEnd ? rows : rows.slice(start - firstRow, end - firstRow),
     total,
     hasMore: total !== null ? end < total : fetchedEnd > end || last.hasNextPage,
   };

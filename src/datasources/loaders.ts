@@ -69,7 +69,7 @@ export class Loaders {
 
   private readonly tokenPages = loader<AgentKey & PageRequest, Page<AgentToken>>(
     (k) => `${agentKey(k)}@${pageKey(k)}`,
-    ({ projectId, agentId, ...page }) => this.api.listTokens(projectId, agentId, page),
+    (k) => this.api.listTokens(k.projectId, k.agentId, k),
   );
 
   readonly token = loader<TokenKey, AgentToken>(

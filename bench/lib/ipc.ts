@@ -10,6 +10,7 @@ import { fork } from 'node:child_process';
 import diagnostics from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
+import type { HeapProfiler } from 'node:inspector';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -161,8 +162,8 @@ export function profiler(): { start: (kind: unknown) => Promise<void>; stop: (pa
 }
 
 /** A sampling heap profile's estimate of all it saw allocated: each node's selfSize is its samples scaled by their odds of being taken. */
-function allocatedBytes(node: { selfSize: number; children: { selfSize: number; children: unknown[] }[] }): number {
-  return node.children.reduce((sum, child) => sum + allocatedBytes(child as typeof node), node.selfSize);
+function allocatedBytes(node: HeapProfiler.SamplingHeapProfileNode): number {
+  return node.children.reduce((sum, child) => sum + allocatedBytes(child), node.selfSize);
 }
 
 /** In a child: its arguments, as the parent passed them. */

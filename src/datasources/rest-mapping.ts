@@ -89,17 +89,17 @@ export function toProjectDetails(p: RestProject): ProjectDetails {
 }
 
 export function toAgent(a: RestAgent): Agent {
-  const projectId = id(a.config_project.id);
+  const project = toProjectIdentity(a.config_project);
   const databaseId = id(a.id);
   return {
     kind: 'Agent',
-    id: globalIdOf('Agent', { projectId, agentId: databaseId }),
-    projectId,
+    id: globalIdOf('Agent', { projectId: project.id, agentId: databaseId }),
+    projectId: project.id,
     databaseId,
     name: text(a.name),
     createdAt: a.created_at,
     createdByUserId: a.created_by_user_id,
-    project: toProjectIdentity(a.config_project),
+    project,
   };
 }
 

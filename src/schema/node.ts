@@ -6,20 +6,23 @@ import type { IdParts, NodeTypeName } from '../global-id.js';
 
 type Types = typeof builder.$inferSchemaTypes;
 
-interface NodeObjectOptions<T, N extends NodeTypeName> {
+/**
+ * How the object's global ID is found. A model that carries it as its own
+ * `id` (src/datasources/models.ts) needs nothing, and graphql-jit reads it
+ * inline; any other gives the numbers, a promise only when one must be fetched.
+ */
+type IdOption<T, N extends NodeTypeName> = T extends { id: string }
+  ? { id?: undefined }
+  : { id: (value: T, context: GatewayContext) => IdParts<N> | Promise<IdParts<N>> };
+
+type NodeObjectOptions<T, N extends NodeTypeName> = IdOption<T, N> & {
   description: string;
-  /**
-   * The numbers of the object's global ID; a promise only when one must be
-   * fetched. Absent for a model that carries its global ID as its own `id`
-   * (src/datasources/models.ts), which graphql-jit then reads inline.
-   */
-  id?: (value: T, context: GatewayContext) => IdParts<N> | Promise<IdParts<N>>;
   /** The object from its global ID's numbers: what `node` and `nodes` resolve. */
   load: (id: IdParts<N>, context: GatewayContext) => Promise<T>;
   fields: (t: PothosSchemaTypes.ObjectFieldBuilder<Types, T>) => FieldMap;
   /** Makes the type a federation entity; by default keyed by `id` alone and resolved as `load` resolves it. */
   entity?: (ref: ObjectRef<Types, T>) => void;
-}
+};
 
 const ID_DESCRIPTION = 'Opaque global ID.';
 
@@ -50,7 +53,7 @@ export function nodeObject<T extends object, N extends NodeTypeName>(ref: Object
                 return parts instanceof Promise ? parts.then((resolved) => globalIdOf(typename, resolved)) : globalIdOf(typename, parts);
               },
             })
-          : // T is generic here: the models that leave out `id` are the ones that carry it.
+          : // IdOption lets only a T with a string `id` leave the option out, which TypeScript cannot see through the generic T.
             (t as unknown as PothosSchemaTypes.ObjectFieldBuilder<Types, { id: string }>).exposeID('id', { description: ID_DESCRIPTION }),
         ...options.fields(t),
       };

@@ -76,10 +76,12 @@ test('SIGTERM with the log reader gone: the process exits', async () => {
 }, 30_000);
 
 test('every line logged before SIGTERM reaches stdout before the process exits', async () => {
-  const gateway = await startChildGateway({ GITLAB_URL: simulator.url, SHUTDOWN_GRACE_MS: '2000' });
+  // All 300 at once: above the default in-flight cap, which would refuse some (and log those differently) on a fast machine.
+  const gateway = await startChildGateway({ GITLAB_URL: simulator.url, SHUTDOWN_GRACE_MS: '2000', MAX_IN_FLIGHT_REQUESTS: '1000' });
   try {
     const served = 300;
-    await Promise.all(Array.from({ length: served }, () => query(gateway.url)));
+    const results = await Promise.all(Array.from({ length: served }, () => query(gateway.url)));
+    expect(results.map((r) => r.status)).toEqual(Array(served).fill(200));
     gateway.process.kill('SIGTERM');
     expect(await exitWithin(gateway.exited, 8_000)).toBe(0);
     const lines = gateway.output().split('\n');

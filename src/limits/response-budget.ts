@@ -21,7 +21,11 @@ const KEY_OVERHEAD = 4;
 /** The JSON size of a leaf value, estimated: a string's length, as escapes are rare in what GitLab sends. */
 function jsonSize(value: unknown): number {
   if (typeof value === 'string') return value.length + 2;
-  if (Array.isArray(value)) return value.reduce((size: number, item) => size + jsonSize(item) + 1, 2);
+  if (Array.isArray(value)) {
+    let size = 2;
+    for (let i = 0; i < value.length; i++) size += jsonSize(value[i]) + 1;
+    return size;
+  }
   return 8;
 }
 
@@ -141,14 +145,21 @@ type PlanCache = WeakMap<FieldNode, CachedPlan[]>;
 const documentPlans: PlanCache = new WeakMap();
 const MAX_PLANS_PER_FIELD_NODE = 16;
 
-const sameNodes = (a: readonly FieldNode[], b: readonly FieldNode[]): boolean => a.length === b.length && a.every((node, i) => node === b[i]);
+function sameNodes(a: readonly FieldNode[], b: readonly FieldNode[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
+// Indexed loops, not find/every/reduce/forEach or for-of, in what runs for every object charged: a callback is a closure allocated per object.
 function planFor(fieldNodes: readonly FieldNode[], type: GraphQLObjectType, charging: Charging): SelectionPlan {
   const { info, plans } = charging;
   const first = fieldNodes[0]!;
   const cached = plans.get(first);
-  const hit = cached?.find((entry) => entry.type === type && sameNodes(entry.fieldNodes, fieldNodes));
-  if (hit) return hit.plan;
+  for (let i = 0; cached && i < cached.length; i++) {
+    const entry = cached[i]!;
+    if (entry.type === type && sameNodes(entry.fieldNodes, fieldNodes)) return entry.plan;
+  }
   const plan = planSelection(fieldNodes, type, info);
   if (cached && cached.length >= MAX_PLANS_PER_FIELD_NODE) return plan;
   const entry = { fieldNodes, type, plan };
@@ -203,7 +214,11 @@ interface Charging {
 function selectionBytes(value: unknown, type: GraphQLNamedType, fieldNodes: readonly FieldNode[], charging: Charging): number {
   // An Error is the field's error to graphql-js: no object is built from it.
   if (value === null || value === undefined || isPromise(value) || value instanceof Error) return 0;
-  if (Array.isArray(value)) return value.reduce((bytes: number, item) => bytes + selectionBytes(item, type, fieldNodes, charging), 0);
+  if (Array.isArray(value)) {
+    let bytes = 0;
+    for (let i = 0; i < value.length; i++) bytes += selectionBytes(value[i], type, fieldNodes, charging);
+    return bytes;
+  }
   const runtimeType = runtimeTypeOf(type, value, charging.context, charging.info);
   if (!runtimeType) return 0;
   const plan = planFor(fieldNodes, runtimeType, charging);
@@ -223,10 +238,11 @@ function chargeValue(value: unknown, type: GraphQLNamedType, charging: Charging)
   if (isPromise(value)) return value.then((resolved) => chargeValue(resolved, type, charging));
   if (Array.isArray(value)) {
     let chained: unknown[] | undefined;
-    value.forEach((item, i) => {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
       const charged = chargeValue(item, type, charging);
       if (charged !== item) (chained ??= [...value])[i] = charged;
-    });
+    }
     return chained ?? value;
   }
   charging.budget.spend(selectionBytes(value, type, charging.info.fieldNodes, charging), charging.info);

@@ -162,8 +162,8 @@ export function planPages(start: number, end: number): PagePlan {
 }
 
 /** The list's length from `X-Total`, at the price of one row. */
-async function fetchTotal<T>(fetchPage: PageFetcher<T>): Promise<number | null> {
-  return (await fetchPage({ page: 1, perPage: 1 })).total;
+function fetchTotal<T>(fetchPage: PageFetcher<T>): Promise<number | null> {
+  return fetchPage({ page: 1, perPage: 1 }).then((page) => page.total);
 }
 
 interface Window<T> {
@@ -203,49 +203,52 @@ function windowOf<T>(pages: Page<T>[], plan: PagePlan, start: number, end: numbe
 
 /**
  * A Relay window over one of GitLab's offset-paginated lists. A query that
- * selects no rows costs a single one-row call for `X-Total`.
+ * selects no rows costs a single one-row call for `X-Total`. A promise chain,
+ * not an async function, for the reason fetchWindow gives; a bad argument
+ * throws at once, which the executor reports as the field's error, as it does
+ * a rejection.
  */
-export async function resolveOffsetConnection<T>(
-  args: ConnectionArgs,
-  info: GraphQLResolveInfo,
-  fetchPage: PageFetcher<T>,
-): Promise<OffsetConnection<T>> {
+export function resolveOffsetConnection<T>(args: ConnectionArgs, info: GraphQLResolveInfo, fetchPage: PageFetcher<T>): Promise<OffsetConnection<T>> {
   checkSize(args.first, 'first');
   checkSize(args.last, 'last');
-  let lower = args.after != null ? offsetOf(args.after, 'after') + 1 : 0;
+  const lower = args.after != null ? offsetOf(args.after, 'after') + 1 : 0;
   let upper = args.before != null ? offsetOf(args.before, 'before') : undefined;
   const first = args.first ?? (args.last == null ? DEFAULT_PAGE_SIZE : undefined);
   if (first !== undefined) upper = Math.min(upper ?? Infinity, lower + first);
-  let total: number | null | undefined;
-  if (args.last != null) {
-    if (upper === undefined) {
-      total = await fetchTotal(fetchPage);
-      if (total === null) throw badUserInput('last without before cannot be used on a list of over 10,000 items', { argument: 'last' });
-      upper = total;
-    }
-    lower = Math.max(lower, upper - args.last);
-  }
-  const end = Math.max(lower, upper!);
+  const { last } = args;
+  if (last == null) return connectionOf(fetchPage, info, lower, upper!, undefined);
+  if (upper !== undefined) return connectionOf(fetchPage, info, Math.max(lower, upper - last), upper, undefined);
+  return fetchTotal(fetchPage).then((total) => {
+    if (total === null) throw badUserInput('last without before cannot be used on a list of over 10,000 items', { argument: 'last' });
+    return connectionOf(fetchPage, info, Math.max(lower, total - last), total, total);
+  });
+}
 
+/** Rows [lower, upper) as a connection (none when upper <= lower); `total` is the list's length when already known. */
+function connectionOf<T>(fetchPage: PageFetcher<T>, info: GraphQLResolveInfo, lower: number, upper: number, total: number | undefined): Promise<OffsetConnection<T>> {
+  const end = Math.max(lower, upper);
   if (!selectsRows(info)) {
-    total ??= await fetchTotal(fetchPage);
-    const stop = total === null ? end : Math.min(end, total);
-    return {
-      edges: [],
-      pageInfo: {
-        hasPreviousPage: lower > 0,
-        hasNextPage: total === null ? false : stop < total,
-        startCursor: stop > lower ? cursorFor(lower) : null,
-        endCursor: stop > lower ? cursorFor(stop - 1) : null,
-      },
-      totalCount: total,
-    };
+    if (total !== undefined) return Promise.resolve(countsOnly(lower, end, total));
+    return fetchTotal(fetchPage).then((counted) => countsOnly(lower, end, counted));
   }
-
-  const window = await fetchWindow(fetchPage, lower, end);
-  return {
+  return fetchWindow(fetchPage, lower, end).then((window) => ({
     edges: window.items.map((node, i) => new OffsetEdge(lower + i, node)),
     pageInfo: new WindowPageInfo(lower, window.items.length, window.hasMore),
     totalCount: window.total ?? total ?? null,
+  }));
+}
+
+/** A connection without rows: its counts and cursors. */
+function countsOnly<T>(lower: number, end: number, total: number | null): OffsetConnection<T> {
+  const stop = total === null ? end : Math.min(end, total);
+  return {
+    edges: [],
+    pageInfo: {
+      hasPreviousPage: lower > 0,
+      hasNextPage: total === null ? false : stop < total,
+      startCursor: stop > lower ? cursorFor(lower) : null,
+      endCursor: stop > lower ? cursorFor(stop - 1) : null,
+    },
+    totalCount: total,
   };
 }

@@ -475,16 +475,17 @@ async function memoryCheck(): Promise<void> {
   await stopChildren();
   const peakMiB = Math.max(...samples.map((s) => s.rssMiB));
   const afterMiB = samples[samples.length - 1]!.rssMiB;
-  const within = (s: { rssMiB: number }) => Math.abs(s.rssMiB - startMiB) / startMiB <= 0.1;
+  // Idle is the start or less: V8 and malloc may give back more than the start held (pages touched while starting up).
+  const within = (s: { rssMiB: number }) => (s.rssMiB - startMiB) / startMiB <= 0.1;
   const idle = samples.slice(loadEnded);
-  // The first second after which RSS stays within 10% of the start.
+  // The first second after which RSS stays at most 10% above the start.
   const backAt = idle.findIndex((_, i) => idle.slice(i).every(within));
   const backAfterS = backAt < 0 ? undefined : Math.round(idle[backAt]!.t - samples[loadEnded - 1]!.t);
   const targets: TargetCheck[] = [
     { name: 'RSS during the load', goal: '< 150 MB', measured: `peak ${fmt(peakMiB)} MiB (${fmt((peakMiB * 2 ** 20) / 1e6)} MB)`, met: peakMiB * 2 ** 20 < 150e6 },
     {
       name: `RSS after the load (watched for ${settings.memoryAfterS} s)`,
-      goal: 'back within 10% of the start',
+      goal: 'back to at most 10% above the start',
       measured: `${fmt(afterMiB)} vs ${fmt(startMiB)} MiB (${afterMiB >= startMiB ? '+' : ''}${fmt(((afterMiB - startMiB) / startMiB) * 100)}%)${backAfterS === undefined ? ', not back' : `, back ${backAfterS} s after the load`}`,
       met: backAfterS !== undefined,
     },
@@ -512,7 +513,7 @@ async function memoryCheck(): Promise<void> {
     targets,
   };
   log(`  ${result.ops} operations (${fmt(result.opsPerSec, 0)}/s), ${result.failures.errors + result.failures.non2xx + result.failures.mismatches} failed`);
-  log(`  RSS: start ${fmt(startMiB)} MiB, peak ${fmt(peakMiB)} MiB, ${settings.memoryAfterS} s after ${fmt(afterMiB)} MiB${backAfterS === undefined ? '' : ` (back within 10% after ${backAfterS} s)`}; live heap after a full GC: ${fmt(liveStartMiB)} → ${fmt(liveAfterMiB)} MiB`);
+  log(`  RSS: start ${fmt(startMiB)} MiB, peak ${fmt(peakMiB)} MiB, ${settings.memoryAfterS} s after ${fmt(afterMiB)} MiB${backAfterS === undefined ? '' : ` (back to at most 10% above the start after ${backAfterS} s)`}; live heap after a full GC: ${fmt(liveStartMiB)} → ${fmt(liveAfterMiB)} MiB`);
   log(`  RSS each second (MiB): ${samples.map((s) => fmt(s.rssMiB, 0)).join(' ')}`);
   printTargets(targets, log);
   mkdirSync(settings.out, { recursive: true });
@@ -528,7 +529,7 @@ function memoryMarkdown(r: MemoryResults): string {
   return [
     `Measured ${r.date.slice(0, 10)} with \`${r.command}\` (${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}): (${r.settings.op}) at ${r.settings.connections} connections for ${r.settings.loadS} s, ${r.settings.latencyMs} ms added latency, ${r.ops} operations (${fmt(r.opsPerSec, 0)}/s).`,
     '',
-    `| RSS at the start | peak during the load | ${r.settings.afterS} s after the load | change vs start | back within 10% | live heap after a full GC: start → after |`,
+    `| RSS at the start | peak during the load | ${r.settings.afterS} s after the load | change vs start | back to ≤ start + 10% | live heap after a full GC: start → after |`,
     '| --- | --- | --- | --- | --- | --- |',
     `| ${fmt(r.startMiB)} MiB | ${fmt(r.peakMiB)} MiB | ${fmt(r.afterMiB)} MiB | ${r.afterMiB >= r.startMiB ? '+' : ''}${fmt(((r.afterMiB - r.startMiB) / r.startMiB) * 100)}% | ${r.backAfterS === undefined ? 'no' : `${r.backAfterS} s after the load`} | ${fmt(r.liveHeapMiB.start)} → ${fmt(r.liveHeapMiB.after)} MiB |`,
     '',

@@ -149,7 +149,7 @@ export interface MemoryResults {
   startMiB: number;
   peakMiB: number;
   afterMiB: number;
-  /** Seconds after the load from which RSS stayed within 10% of the start. */
+  /** Seconds after the load from which RSS stayed at most 10% above the start. */
   backAfterS?: number;
   /** heapUsed after a full GC (what is really alive): before the load and 10 s after it. */
   liveHeapMiB: { start: number; after: number };

@@ -476,10 +476,10 @@ async function memoryCheck(): Promise<void> {
   const peakMiB = Math.max(...samples.map((s) => s.rssMiB));
   const afterMiB = samples[samples.length - 1]!.rssMiB;
   // Idle is the start or less: V8 and malloc may give back more than the start held (pages touched while starting up).
-  const within = (s: { rssMiB: number }) => (s.rssMiB - startMiB) / startMiB <= 0.1;
+  const atIdle = (s: { rssMiB: number }) => (s.rssMiB - startMiB) / startMiB <= 0.1;
   const idle = samples.slice(loadEnded);
   // The first second after which RSS stays at most 10% above the start.
-  const backAt = idle.findIndex((_, i) => idle.slice(i).every(within));
+  const backAt = idle.findIndex((_, i) => idle.slice(i).every(atIdle));
   const backAfterS = backAt < 0 ? undefined : Math.round(idle[backAt]!.t - samples[loadEnded - 1]!.t);
   const targets: TargetCheck[] = [
     { name: 'RSS during the load', goal: '< 150 MB', measured: `peak ${fmt(peakMiB)} MiB (${fmt((peakMiB * 2 ** 20) / 1e6)} MB)`, met: peakMiB * 2 ** 20 < 150e6 },
